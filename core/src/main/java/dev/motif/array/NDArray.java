@@ -1,0 +1,977 @@
+package dev.motif.array;
+
+import java.util.Arrays;
+
+/**
+ * A dense, row-major, contiguous array of F64 or F32 values.
+ *
+ * <p>Value semantics: every operation returns a new array and leaves its operands alone. The one
+ * exception is the raw storage returned by {@link #f64()} and {@link #f32()}, which optimizers and
+ * kernels write in place. {@link #reshape} shares storage with its source (a reshape is a view),
+ * so an in-place write shows through both.
+ *
+ * <pre>{@code
+ * NDArray x = NDArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+ * NDArray y = x.add(NDArray.of(new double[] {10, 20, 30}, 3));   // broadcasts over rows
+ * NDArray s = y.sum(new int[] {1}, true);                         // shape [2, 1]
+ * }</pre>
+ *
+ * <p>Operands of a binary op must have the same dtype: mixing F32 and F64 is an error, not a
+ * silent promotion. Scalars given as {@code double} take the array's dtype.
+ */
+public final class NDArray {
+    private final DType dtype;
+    private final int[] shape;
+    private final int size;
+    private final double[] d;
+    private final float[] f;
+
+    private NDArray(DType dtype, int[] shape, double[] d, float[] f) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.size = Shapes.size(shape);
+        this.d = d;
+        this.f = f;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Wraps F64 data (no copy) with the given shape. */
+    public static NDArray of(double[] data, int... shape) {
+        int[] s = shape.clone();
+        if (Shapes.size(s) != data.length) {
+            throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
+        }
+        return new NDArray(DType.F64, s, data, null);
+    }
+
+    /** Wraps F32 data (no copy) with the given shape. */
+    public static NDArray of(float[] data, int... shape) {
+        int[] s = shape.clone();
+        if (Shapes.size(s) != data.length) {
+            throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
+        }
+        return new NDArray(DType.F32, s, null, data);
+    }
+
+    /** A one-dimensional F64 array of the given values (copied). */
+    public static NDArray vector(double... values) {
+        return of(values.clone(), values.length);
+    }
+
+    /** A rank-0 F64 array. */
+    public static NDArray scalar(double v) {
+        return new NDArray(DType.F64, new int[0], new double[] {v}, null);
+    }
+
+    /** A rank-0 array of the given dtype. */
+    public static NDArray scalar(DType dtype, double v) {
+        return full(dtype, v);
+    }
+
+    /** An array of the given dtype and shape with every element zero. */
+    public static NDArray zeros(DType dtype, int... shape) {
+        int n = Shapes.size(shape);
+        return dtype == DType.F64 ? new NDArray(dtype, shape.clone(), new double[n], null)
+                : new NDArray(dtype, shape.clone(), null, new float[n]);
+    }
+
+    /** An array of the given dtype and shape with every element one. */
+    public static NDArray ones(DType dtype, int... shape) {
+        return full(dtype, 1.0, shape);
+    }
+
+    /** An array of the given dtype and shape with every element {@code value}. */
+    public static NDArray full(DType dtype, double value, int... shape) {
+        NDArray a = zeros(dtype, shape);
+        if (value != 0) {
+            if (a.d != null) Arrays.fill(a.d, value);
+            else Arrays.fill(a.f, (float) value);
+        }
+        return a;
+    }
+
+    /** {@code 0, 1, ..., n-1} as a vector. */
+    public static NDArray arange(DType dtype, int n) {
+        NDArray a = zeros(dtype, n);
+        for (int i = 0; i < n; i++) a.setFlat(i, i);
+        return a;
+    }
+
+    /** The n×n identity matrix. */
+    public static NDArray eye(DType dtype, int n) {
+        NDArray a = zeros(dtype, n, n);
+        for (int i = 0; i < n; i++) a.setFlat(i * n + i, 1);
+        return a;
+    }
+
+    /** An array of the same dtype as this one, with the given shape, all zeros. */
+    public NDArray zerosLike(int... newShape) {
+        return zeros(dtype, newShape);
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The extent along one axis (negative axes count from the end). */
+    public int shape(int axis) {
+        return shape[Shapes.axis("shape", axis, shape.length)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The F64 storage itself (no copy), or an error for an F32 array. */
+    public double[] f64() {
+        if (d == null) throw new IllegalStateException("f64(): array is F32; convert with toF64() first");
+        return d;
+    }
+
+    /** The F32 storage itself (no copy), or an error for an F64 array. */
+    public float[] f32() {
+        if (f == null) throw new IllegalStateException("f32(): array is F64; convert with toF32() first");
+        return f;
+    }
+
+    /** Element at a flat (row-major) index, as a double. */
+    public double getFlat(int i) {
+        return d != null ? d[i] : f[i];
+    }
+
+    /** Writes one element in place; for kernels, initialisers and optimizers only. */
+    public void setFlat(int i, double v) {
+        if (d != null) d[i] = v;
+        else f[i] = (float) v;
+    }
+
+    /** Element at a multi-index. */
+    public double get(int... index) {
+        return getFlat(flatIndex(index));
+    }
+
+    /** The single value of a one-element array. */
+    public double item() {
+        if (size != 1) throw new IllegalArgumentException("item(): array of shape " + Shapes.str(shape) + " has " + size + " elements, not 1");
+        return getFlat(0);
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has rank " + index.length + ", array has shape " + Shapes.str(shape));
+        }
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " out of bounds for shape " + Shapes.str(shape));
+            }
+            flat = flat * shape[i] + index[i];
+        }
+        return flat;
+    }
+
+    /** All elements as a new double array. */
+    public double[] toDoubleArray() {
+        if (d != null) return d.clone();
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) out[i] = f[i];
+        return out;
+    }
+
+    /** A deep copy. */
+    public NDArray copy() {
+        return d != null ? new NDArray(dtype, shape, d.clone(), null) : new NDArray(dtype, shape, null, f.clone());
+    }
+
+    /** This array in the given dtype (itself when it already is). */
+    public NDArray to(DType target) {
+        if (target == dtype) return this;
+        if (target == DType.F64) {
+            double[] out = new double[size];
+            for (int i = 0; i < size; i++) out[i] = f[i];
+            return new NDArray(target, shape, out, null);
+        }
+        float[] out = new float[size];
+        for (int i = 0; i < size; i++) out[i] = (float) d[i];
+        return new NDArray(target, shape, null, out);
+    }
+
+    public NDArray toF64() {
+        return to(DType.F64);
+    }
+
+    public NDArray toF32() {
+        return to(DType.F32);
+    }
+
+    /** Copies another array's values into this one in place (same shape; dtype converted). */
+    public void assign(NDArray src) {
+        if (!Arrays.equals(shape, src.shape)) {
+            throw new IllegalArgumentException("assign: shape " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
+        }
+        if (d != null && src.d != null) System.arraycopy(src.d, 0, d, 0, size);
+        else if (f != null && src.f != null) System.arraycopy(src.f, 0, f, 0, size);
+        else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+    }
+
+    /** Whether every element is finite. */
+    public boolean allFinite() {
+        if (d != null) {
+            for (double v : d) if (!Double.isFinite(v)) return false;
+        } else {
+            for (float v : f) if (!Float.isFinite(v)) return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** Elementwise functions of one argument. */
+    public enum Unary {
+        NEG, ABS, EXP, LOG, LOG1P, SQRT, SIN, COS, TANH, SIGMOID, RELU, SOFTPLUS, GELU, SIGN, STEP,
+        RECIPROCAL, SQUARE, NORMAL_CDF, NORMAL_PDF, ERF;
+
+        double apply(double x) {
+            switch (this) {
+                case NEG: return -x;
+                case ABS: return Math.abs(x);
+                case EXP: return Math.exp(x);
+                case LOG: return Math.log(x);
+                case LOG1P: return Math.log1p(x);
+                case SQRT: return Math.sqrt(x);
+                case SIN: return Math.sin(x);
+                case COS: return Math.cos(x);
+                case TANH: return Math.tanh(x);
+                case SIGMOID: return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+                case RELU: return x > 0 ? x : 0 * x; // 0*x keeps NaN a NaN
+                case SOFTPLUS: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+                case GELU: return x * SpecialFunctions.normalCdf(x);
+                case SIGN: return Math.signum(x);
+                case STEP: return x > 0 ? 1 : (x <= 0 ? 0 : x);
+                case RECIPROCAL: return 1 / x;
+                case SQUARE: return x * x;
+                case NORMAL_CDF: return SpecialFunctions.normalCdf(x);
+                case NORMAL_PDF: return Math.exp(-0.5 * x * x) * SpecialFunctions.INV_SQRT_2PI;
+                case ERF: return SpecialFunctions.erf(x);
+                default: throw new AssertionError(this);
+            }
+        }
+    }
+
+    /** Applies a unary function to every element. */
+    public NDArray map(Unary op) {
+        NDArray out = zeros(dtype, shape);
+        if (d != null) {
+            double[] o = out.d;
+            switch (op) {
+                case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 ? d[i] : 0 * d[i]; break;
+                case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
+                default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
+            }
+        } else {
+            float[] o = out.f;
+            switch (op) {
+                case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 ? f[i] : 0 * f[i]; break;
+                default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
+            }
+        }
+        return out;
+    }
+
+    public NDArray neg() { return map(Unary.NEG); }
+    public NDArray abs() { return map(Unary.ABS); }
+    public NDArray exp() { return map(Unary.EXP); }
+    public NDArray log() { return map(Unary.LOG); }
+    public NDArray log1p() { return map(Unary.LOG1P); }
+    public NDArray sqrt() { return map(Unary.SQRT); }
+    public NDArray sin() { return map(Unary.SIN); }
+    public NDArray cos() { return map(Unary.COS); }
+    public NDArray tanh() { return map(Unary.TANH); }
+    public NDArray sigmoid() { return map(Unary.SIGMOID); }
+    public NDArray relu() { return map(Unary.RELU); }
+    public NDArray softplus() { return map(Unary.SOFTPLUS); }
+    /** GELU, exact form x·Φ(x) (as PyTorch's default). */
+    public NDArray gelu() { return map(Unary.GELU); }
+    public NDArray sign() { return map(Unary.SIGN); }
+    public NDArray square() { return map(Unary.SQUARE); }
+    public NDArray reciprocal() { return map(Unary.RECIPROCAL); }
+
+    /** Elementwise functions of two arguments. */
+    public enum Binary {
+        ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE;
+
+        double apply(double a, double b) {
+            switch (this) {
+                case ADD: return a + b;
+                case SUB: return a - b;
+                case MUL: return a * b;
+                case DIV: return a / b;
+                case POW: return Math.pow(a, b);
+                case MAXIMUM: return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
+                case MINIMUM: return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
+                case EQ: return a == b ? 1 : 0;
+                case NE: return a != b ? 1 : 0;
+                case LT: return a < b ? 1 : 0;
+                case LE: return a <= b ? 1 : 0;
+                case GT: return a > b ? 1 : 0;
+                case GE: return a >= b ? 1 : 0;
+                default: throw new AssertionError(this);
+            }
+        }
+
+        String opName() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Applies a binary function elementwise with NumPy broadcasting. */
+    public NDArray zip(Binary op, NDArray other) {
+        if (dtype != other.dtype) {
+            throw new IllegalArgumentException(op.opName() + ": dtypes " + dtype + " and " + other.dtype + " differ (shapes "
+                    + Shapes.str(shape) + " and " + Shapes.str(other.shape) + "); convert one with to()");
+        }
+        if (Arrays.equals(shape, other.shape)) {
+            NDArray out = zeros(dtype, shape);
+            if (d != null) sameShape64(op, d, other.d, out.d);
+            else sameShape32(op, f, other.f, out.f);
+            return out;
+        }
+        int[] outShape = Shapes.broadcast(op.opName(), shape, other.shape);
+        NDArray out = zeros(dtype, outShape);
+        if (other.size == 1 && Arrays.equals(outShape, shape)) {
+            double b = other.getFlat(0);
+            if (d != null) for (int i = 0; i < size; i++) out.d[i] = op.apply(d[i], b);
+            else for (int i = 0; i < size; i++) out.f[i] = (float) op.apply(f[i], b);
+            return out;
+        }
+        if (size == 1 && Arrays.equals(outShape, other.shape)) {
+            double a = getFlat(0);
+            if (d != null) for (int i = 0; i < out.size; i++) out.d[i] = op.apply(a, other.d[i]);
+            else for (int i = 0; i < out.size; i++) out.f[i] = (float) op.apply(a, other.f[i]);
+            return out;
+        }
+        broadcastLoop(op, this, other, out);
+        return out;
+    }
+
+    private static void sameShape64(Binary op, double[] a, double[] b, double[] o) {
+        int n = o.length;
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
+            case SUB: for (int i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
+            case DIV: for (int i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
+            default: for (int i = 0; i < n; i++) o[i] = op.apply(a[i], b[i]);
+        }
+    }
+
+    private static void sameShape32(Binary op, float[] a, float[] b, float[] o) {
+        int n = o.length;
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
+            case SUB: for (int i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
+            case DIV: for (int i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
+            default: for (int i = 0; i < n; i++) o[i] = (float) op.apply(a[i], b[i]);
+        }
+    }
+
+    /** General broadcasting: walks the output, with stride 0 along broadcast axes. */
+    private static void broadcastLoop(Binary op, NDArray a, NDArray b, NDArray out) {
+        int[] os = out.shape;
+        int r = os.length;
+        int[] sa = broadcastStrides(a.shape, r);
+        int[] sb = broadcastStrides(b.shape, r);
+        int inner = r == 0 ? 1 : os[r - 1];
+        int ia = r == 0 ? 0 : sa[r - 1], ib = r == 0 ? 0 : sb[r - 1];
+        int[] idx = new int[r];
+        int outer = inner == 0 ? 0 : out.size / inner;
+        int pa = 0, pb = 0, po = 0;
+        for (int o = 0; o < outer; o++) {
+            if (out.d != null) {
+                double[] ad = a.d, bd = b.d, od = out.d;
+                for (int j = 0, xa = pa, xb = pb; j < inner; j++, xa += ia, xb += ib) od[po + j] = op.apply(ad[xa], bd[xb]);
+            } else {
+                float[] af = a.f, bf = b.f, of = out.f;
+                for (int j = 0, xa = pa, xb = pb; j < inner; j++, xa += ia, xb += ib) of[po + j] = (float) op.apply(af[xa], bf[xb]);
+            }
+            po += inner;
+            // advance the multi-index over all but the last axis
+            for (int ax = r - 2; ax >= 0; ax--) {
+                idx[ax]++;
+                pa += sa[ax];
+                pb += sb[ax];
+                if (idx[ax] < os[ax]) break;
+                pa -= sa[ax] * os[ax];
+                pb -= sb[ax] * os[ax];
+                idx[ax] = 0;
+            }
+        }
+    }
+
+    /** Strides of {@code shape} seen as a rank-{@code r} array broadcast against others: 0 along size-1 axes. */
+    static int[] broadcastStrides(int[] shape, int r) {
+        int[] st = Shapes.strides(shape);
+        int[] out = new int[r];
+        int off = r - shape.length;
+        for (int i = 0; i < shape.length; i++) out[i + off] = shape[i] == 1 ? 0 : st[i];
+        return out;
+    }
+
+    public NDArray add(NDArray o) { return zip(Binary.ADD, o); }
+    public NDArray sub(NDArray o) { return zip(Binary.SUB, o); }
+    public NDArray mul(NDArray o) { return zip(Binary.MUL, o); }
+    public NDArray div(NDArray o) { return zip(Binary.DIV, o); }
+    public NDArray pow(NDArray o) { return zip(Binary.POW, o); }
+    public NDArray maximum(NDArray o) { return zip(Binary.MAXIMUM, o); }
+    public NDArray minimum(NDArray o) { return zip(Binary.MINIMUM, o); }
+    public NDArray eq(NDArray o) { return zip(Binary.EQ, o); }
+    public NDArray ne(NDArray o) { return zip(Binary.NE, o); }
+    public NDArray lt(NDArray o) { return zip(Binary.LT, o); }
+    public NDArray le(NDArray o) { return zip(Binary.LE, o); }
+    public NDArray gt(NDArray o) { return zip(Binary.GT, o); }
+    public NDArray ge(NDArray o) { return zip(Binary.GE, o); }
+
+    public NDArray add(double s) { return zip(Binary.ADD, scalar(dtype, s)); }
+    public NDArray sub(double s) { return zip(Binary.SUB, scalar(dtype, s)); }
+    public NDArray mul(double s) { return zip(Binary.MUL, scalar(dtype, s)); }
+    public NDArray div(double s) { return zip(Binary.DIV, scalar(dtype, s)); }
+    public NDArray pow(double s) { return zip(Binary.POW, scalar(dtype, s)); }
+    public NDArray maximum(double s) { return zip(Binary.MAXIMUM, scalar(dtype, s)); }
+    public NDArray minimum(double s) { return zip(Binary.MINIMUM, scalar(dtype, s)); }
+    public NDArray gt(double s) { return zip(Binary.GT, scalar(dtype, s)); }
+    public NDArray lt(double s) { return zip(Binary.LT, scalar(dtype, s)); }
+    public NDArray ge(double s) { return zip(Binary.GE, scalar(dtype, s)); }
+    public NDArray le(double s) { return zip(Binary.LE, scalar(dtype, s)); }
+    public NDArray eq(double s) { return zip(Binary.EQ, scalar(dtype, s)); }
+
+    /** Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three broadcast. */
+    public static NDArray where(NDArray cond, NDArray a, NDArray b) {
+        if (a.dtype != b.dtype) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ");
+        int[] s = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
+        NDArray c = cond.broadcastTo(s), x = a.broadcastTo(s), y = b.broadcastTo(s);
+        NDArray out = zeros(a.dtype, s);
+        for (int i = 0; i < out.size; i++) out.setFlat(i, c.getFlat(i) != 0 ? x.getFlat(i) : y.getFlat(i));
+        return out;
+    }
+
+    /** This array repeated along broadcast axes to the given shape (itself if the shape is unchanged). */
+    public NDArray broadcastTo(int... target) {
+        if (Arrays.equals(shape, target)) return this;
+        if (!Shapes.broadcastsTo(shape, target)) {
+            throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(shape) + " does not broadcast to " + Shapes.str(target));
+        }
+        return zeros(dtype, target).add(this);
+    }
+
+    /**
+     * Sums this array down to a shape it was broadcast from (the adjoint of {@link #broadcastTo}).
+     */
+    public NDArray sumTo(int... target) {
+        if (Arrays.equals(shape, target)) return this;
+        if (!Shapes.broadcastsTo(target, shape)) {
+            throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
+        }
+        int lead = shape.length - target.length;
+        int[] axes = new int[shape.length];
+        int n = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) axes[n++] = i;
+        }
+        NDArray s = n == 0 ? this : sum(Arrays.copyOf(axes, n), true);
+        return s.reshape(target);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Reduction kinds along axes. */
+    public enum Reduce { SUM, MAX, MIN }
+
+    /** Reduces over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
+    public NDArray reduce(Reduce kind, int[] axes, boolean keepDims) {
+        String op = kind.name().toLowerCase();
+        int[] ax = Shapes.axes(op, axes, shape.length);
+        if (kind != Reduce.SUM) {
+            for (int a : ax) {
+                if (shape[a] == 0) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shapes.str(shape) + " is empty");
+            }
+        }
+        NDArray cur = this;
+        int[] kept = shape.clone();
+        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
+        for (int i = ax.length - 1; i >= 0; i--) {
+            cur = cur.reduceAxis(kind, ax[i]);
+            kept[ax[i]] = 1;
+        }
+        if (ax.length == 0) cur = reduceAxisScalar(kind);
+        if (keepDims) return cur.reshape(kept);
+        int[] out = new int[shape.length - ax.length];
+        for (int i = 0, j = 0, k = 0; i < shape.length; i++) {
+            if (k < ax.length && ax[k] == i) k++;
+            else out[j++] = shape[i];
+        }
+        return cur.reshape(out);
+    }
+
+    private NDArray reduceAxisScalar(Reduce kind) {
+        return scalar(dtype, getFlat(0)); // rank-0 input: nothing to reduce
+    }
+
+    private NDArray reduceAxis(Reduce kind, int axis) {
+        int n = shape[axis];
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
+        int outer = n * inner == 0 ? 0 : size / (n * inner);
+        if (n * inner == 0) {
+            outer = 1;
+            for (int i = 0; i < axis; i++) outer *= shape[i];
+        }
+        int[] os = shape.clone();
+        os[axis] = 1;
+        NDArray out = zeros(dtype, os);
+        for (int o = 0; o < outer; o++) {
+            int base = o * n * inner;
+            for (int j = 0; j < inner; j++) {
+                double acc = kind == Reduce.SUM ? 0 : getFlat(base + j);
+                for (int k = 0; k < n; k++) {
+                    double v = getFlat(base + k * inner + j);
+                    switch (kind) {
+                        case SUM: acc += v; break;
+                        case MAX: acc = (v > acc || Double.isNaN(v)) ? v : acc; break;
+                        default: acc = (v < acc || Double.isNaN(v)) ? v : acc;
+                    }
+                }
+                out.setFlat(o * inner + j, acc);
+            }
+        }
+        return out;
+    }
+
+    public NDArray sum(int[] axes, boolean keepDims) { return reduce(Reduce.SUM, axes, keepDims); }
+    public NDArray max(int[] axes, boolean keepDims) { return reduce(Reduce.MAX, axes, keepDims); }
+    public NDArray min(int[] axes, boolean keepDims) { return reduce(Reduce.MIN, axes, keepDims); }
+
+    /** Sum of every element, as a rank-0 array. */
+    public NDArray sum() { return reduce(Reduce.SUM, null, false); }
+
+    /** Mean over the axes (all when empty). */
+    public NDArray mean(int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("mean", axes, shape.length);
+        long count = 1;
+        for (int a : ax) count *= shape[a];
+        return sum(ax, keepDims).div((double) count);
+    }
+
+    /** Variance over the axes with the given correction (0: population, 1: sample, as PyTorch's {@code correction}). */
+    public NDArray variance(int[] axes, boolean keepDims, int correction) {
+        int[] ax = Shapes.axes("variance", axes, shape.length);
+        long count = 1;
+        for (int a : ax) count *= shape[a];
+        NDArray dev = sub(mean(ax, true));
+        return dev.mul(dev).sum(ax, keepDims).div((double) Math.max(count - correction, 0));
+    }
+
+    /** log(sum(exp(x))) over the axes, computed without overflow. */
+    public NDArray logsumexp(int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("logsumexp", axes, shape.length);
+        NDArray m = max(ax, true);
+        // Shift by the max where it is finite; a row of -inf (or +inf) is shifted by 0 to avoid inf - inf.
+        NDArray shift = where(m.abs().lt(Double.POSITIVE_INFINITY), m, zeros(dtype));
+        NDArray s = sub(shift).exp().sum(ax, true).log().add(shift);
+        return keepDims ? s : s.reshape(dropAxes(s.shape, ax));
+    }
+
+    /** Index of the largest element along one axis (first one on ties), as an F64 array of indices. */
+    public NDArray argmax(int axis, boolean keepDims) {
+        int a = Shapes.axis("argmax", axis, shape.length);
+        int n = shape[a];
+        if (n == 0) throw new IllegalArgumentException("argmax: axis " + a + " of shape " + Shapes.str(shape) + " is empty");
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
+        int outer = size / (n * inner);
+        int[] os = shape.clone();
+        os[a] = 1;
+        NDArray out = zeros(DType.F64, os);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int best = 0;
+                double bv = getFlat(o * n * inner + j);
+                for (int k = 1; k < n; k++) {
+                    double v = getFlat(o * n * inner + k * inner + j);
+                    if (v > bv || (Double.isNaN(v) && !Double.isNaN(bv))) {
+                        bv = v;
+                        best = k;
+                    }
+                }
+                out.setFlat(o * inner + j, best);
+            }
+        }
+        return keepDims ? out : out.reshape(dropAxes(os, new int[] {a}));
+    }
+
+    private static int[] dropAxes(int[] shape, int[] sortedAxes) {
+        int[] out = new int[shape.length - sortedAxes.length];
+        for (int i = 0, j = 0, k = 0; i < shape.length; i++) {
+            if (k < sortedAxes.length && sortedAxes[k] == i) k++;
+            else out[j++] = shape[i];
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /** The same data with another shape (a view: storage is shared). One extent may be -1. */
+    public NDArray reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape: more than one -1 in " + Shapes.str(newShape));
+                infer = i;
+            } else if (s[i] < 0) {
+                throw new IllegalArgumentException("reshape: negative extent in " + Shapes.str(newShape));
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || size % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(shape) + " (" + size + " elements) to " + Shapes.str(newShape));
+            }
+            s[infer] = (int) (size / known);
+        }
+        if (Shapes.size(s) != size) {
+            throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(shape) + " (" + size + " elements) to " + Shapes.str(newShape));
+        }
+        return new NDArray(dtype, s, d, f);
+    }
+
+    /** Reorders the axes: output axis i is input axis {@code perm[i]}. */
+    public NDArray permute(int... perm) {
+        int r = shape.length;
+        if (perm.length != r) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " for shape " + Shapes.str(shape));
+        boolean[] seen = new boolean[r];
+        boolean identity = true;
+        int[] p = new int[r];
+        for (int i = 0; i < r; i++) {
+            p[i] = Shapes.axis("permute", perm[i], r);
+            if (seen[p[i]]) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " repeats an axis");
+            seen[p[i]] = true;
+            identity &= p[i] == i;
+        }
+        if (identity) return this;
+        int[] os = new int[r];
+        for (int i = 0; i < r; i++) os[i] = shape[p[i]];
+        NDArray out = zeros(dtype, os);
+        int[] st = Shapes.strides(shape);
+        int[] srcStride = new int[r];
+        for (int i = 0; i < r; i++) srcStride[i] = st[p[i]];
+        int[] idx = new int[r];
+        int src = 0;
+        for (int o = 0; o < out.size; o++) {
+            if (d != null) out.d[o] = d[src];
+            else out.f[o] = f[src];
+            for (int ax = r - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                src += srcStride[ax];
+                if (idx[ax] < os[ax]) break;
+                src -= srcStride[ax] * os[ax];
+                idx[ax] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Swaps two axes. */
+    public NDArray transpose(int a, int b) {
+        int r = shape.length;
+        int x = Shapes.axis("transpose", a, r), y = Shapes.axis("transpose", b, r);
+        int[] p = new int[r];
+        for (int i = 0; i < r; i++) p[i] = i;
+        p[x] = y;
+        p[y] = x;
+        return permute(p);
+    }
+
+    /** Swaps the last two axes (the matrix transpose of every matrix in a batch). */
+    public NDArray mT() {
+        if (shape.length < 2) throw new IllegalArgumentException("mT: needs rank >= 2, got shape " + Shapes.str(shape));
+        return transpose(-1, -2);
+    }
+
+    /** Elements {@code start, start+step, ...} below {@code end} along one axis. */
+    public NDArray slice(int axis, int start, int end, int step) {
+        int a = Shapes.axis("slice", axis, shape.length);
+        int n = shape[a];
+        if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        if (start < 0) start += n;
+        if (end < 0) end += n;
+        if (start < 0 || start > n || end < start || end > n) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") is not within axis " + a + " of shape " + Shapes.str(shape));
+        }
+        int m = (end - start + step - 1) / step;
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= shape[i];
+        int[] os = shape.clone();
+        os[a] = m;
+        NDArray out = zeros(dtype, os);
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < m; k++) {
+                int src = (o * n + start + k * step) * inner, dst = (o * m + k) * inner;
+                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
+                else System.arraycopy(f, src, out.f, dst, inner);
+            }
+        }
+        return out;
+    }
+
+    /** {@code slice(axis, start, end, 1)}. */
+    public NDArray slice(int axis, int start, int end) {
+        return slice(axis, start, end, 1);
+    }
+
+    /** Joins arrays along an existing axis; every other extent must agree. */
+    public static NDArray concat(int axis, NDArray... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concat: no arrays given");
+        NDArray first = parts[0];
+        int r = first.shape.length;
+        int a = Shapes.axis("concat", axis, r);
+        int total = 0;
+        for (int p = 0; p < parts.length; p++) {
+            NDArray x = parts[p];
+            if (x.dtype != first.dtype) throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype);
+            boolean ok = x.shape.length == r;
+            for (int i = 0; ok && i < r; i++) ok = i == a || x.shape[i] == first.shape[i];
+            if (!ok) {
+                throw new IllegalArgumentException("concat: along axis " + a + ", array " + p + " has shape " + Shapes.str(x.shape)
+                        + " but array 0 has " + Shapes.str(first.shape));
+            }
+            total += x.shape[a];
+        }
+        int[] os = first.shape.clone();
+        os[a] = total;
+        NDArray out = zeros(first.dtype, os);
+        int inner = 1;
+        for (int i = a + 1; i < r; i++) inner *= os[i];
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= os[i];
+        int offset = 0;
+        for (NDArray x : parts) {
+            int block = x.shape[a] * inner;
+            for (int o = 0; o < outer; o++) {
+                int dst = o * total * inner + offset;
+                if (x.d != null) System.arraycopy(x.d, o * block, out.d, dst, block);
+                else System.arraycopy(x.f, o * block, out.f, dst, block);
+            }
+            offset += block;
+        }
+        return out;
+    }
+
+    /** Stacks arrays of one shape along a new axis. */
+    public static NDArray stack(int axis, NDArray... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("stack: no arrays given");
+        int[] s = parts[0].shape;
+        int a = Shapes.axis("stack", axis, s.length + 1);
+        NDArray[] expanded = new NDArray[parts.length];
+        for (int p = 0; p < parts.length; p++) {
+            if (!Arrays.equals(parts[p].shape, s)) {
+                throw new IllegalArgumentException("stack: array " + p + " has shape " + Shapes.str(parts[p].shape) + " but array 0 has " + Shapes.str(s));
+            }
+            expanded[p] = parts[p].reshape(insertAxis(s, a));
+        }
+        return concat(a, expanded);
+    }
+
+    /** The shape with a size-1 axis inserted at position {@code a}. */
+    public static int[] insertAxis(int[] s, int a) {
+        int[] out = new int[s.length + 1];
+        for (int i = 0, j = 0; i < out.length; i++) out[i] = i == a ? 1 : s[j++];
+        return out;
+    }
+
+    /** Pads with a constant: {@code widths[i] = {before, after}} for axis i (fewer rows pad the leading axes not at all). */
+    public NDArray pad(int[][] widths, double value) {
+        int r = shape.length;
+        if (widths.length > r) throw new IllegalArgumentException("pad: " + widths.length + " pad widths for rank " + r);
+        int[] before = new int[r], os = shape.clone();
+        int off = r - widths.length;
+        for (int i = 0; i < widths.length; i++) {
+            if (widths[i].length != 2 || widths[i][0] < 0 || widths[i][1] < 0) {
+                throw new IllegalArgumentException("pad: widths for axis " + (i + off) + " must be {before, after} >= 0, got " + Arrays.toString(widths[i]));
+            }
+            before[i + off] = widths[i][0];
+            os[i + off] += widths[i][0] + widths[i][1];
+        }
+        NDArray out = full(dtype, value, os);
+        copyInto(out, before);
+        return out;
+    }
+
+    /** Writes this array into {@code dst} at the given per-axis offsets. */
+    private void copyInto(NDArray dst, int[] offsets) {
+        int r = shape.length;
+        if (size == 0) return;
+        int inner = r == 0 ? 1 : shape[r - 1];
+        int[] dstStrides = Shapes.strides(dst.shape);
+        int[] idx = new int[r];
+        for (int src = 0; src < size; src += inner) {
+            int dpos = 0;
+            for (int i = 0; i < r; i++) dpos += (idx[i] + offsets[i]) * dstStrides[i];
+            if (d != null) System.arraycopy(d, src, dst.d, dpos, inner);
+            else System.arraycopy(f, src, dst.f, dpos, inner);
+            for (int ax = r - 2; ax >= 0; ax--) {
+                if (++idx[ax] < shape[ax]) break;
+                idx[ax] = 0;
+            }
+        }
+    }
+
+    /** Picks the slices at {@code indices} along one axis (an index may repeat). */
+    public NDArray indexSelect(int axis, int[] indices) {
+        int a = Shapes.axis("indexSelect", axis, shape.length);
+        int n = shape[a];
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= shape[i];
+        int[] os = shape.clone();
+        os[a] = indices.length;
+        NDArray out = zeros(dtype, os);
+        for (int k = 0; k < indices.length; k++) {
+            if (indices[k] < 0 || indices[k] >= n) {
+                throw new IndexOutOfBoundsException("indexSelect: index " + indices[k] + " at position " + k + " is out of range for axis " + a + " of shape " + Shapes.str(shape));
+            }
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < indices.length; k++) {
+                int src = (o * n + indices[k]) * inner, dst = (o * indices.length + k) * inner;
+                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
+                else System.arraycopy(f, src, out.f, dst, inner);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The adjoint of {@link #indexSelect}: a zero array whose axis {@code axis} has extent {@code n},
+     * with slice k of this array added at position {@code indices[k]} (repeats accumulate).
+     */
+    public NDArray scatterAdd(int axis, int[] indices, int n) {
+        int a = Shapes.axis("scatterAdd", axis, shape.length);
+        if (shape[a] != indices.length) {
+            throw new IllegalArgumentException("scatterAdd: " + indices.length + " indices for axis " + a + " of shape " + Shapes.str(shape));
+        }
+        int inner = 1;
+        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= shape[i];
+        int[] os = shape.clone();
+        os[a] = n;
+        NDArray out = zeros(dtype, os);
+        int m = indices.length;
+        for (int k = 0; k < m; k++) {
+            if (indices[k] < 0 || indices[k] >= n) {
+                throw new IndexOutOfBoundsException("scatterAdd: index " + indices[k] + " at position " + k + " is out of range [0, " + n + ")");
+            }
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < m; k++) {
+                int src = (o * m + k) * inner, dst = (o * n + indices[k]) * inner;
+                if (d != null) for (int j = 0; j < inner; j++) out.d[dst + j] += d[src + j];
+                else for (int j = 0; j < inner; j++) out.f[dst + j] += f[src + j];
+            }
+        }
+        return out;
+    }
+
+    /** Rows of the identity: {@code [labels.length, classes]} with a one at each label. */
+    public static NDArray oneHot(DType dtype, int[] labels, int classes) {
+        NDArray out = zeros(dtype, labels.length, classes);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("oneHot: label " + labels[i] + " at position " + i + " is not in [0, " + classes + ")");
+            }
+            out.setFlat(i * classes + labels[i], 1);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * Matrix product with NumPy semantics: 1-D operands are promoted to a row (left) or column
+     * (right) and the added axis removed; leading batch axes broadcast.
+     */
+    public NDArray matmul(NDArray other) {
+        return MatMul.matmul(this, other);
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    /** Whether shapes, dtypes and every element are equal (NaN equal to NaN). */
+    public boolean contentEquals(NDArray o) {
+        if (o == null || dtype != o.dtype || !Arrays.equals(shape, o.shape)) return false;
+        return d != null ? Arrays.equals(d, o.d) : Arrays.equals(f, o.f);
+    }
+
+    /** Largest absolute elementwise difference to another array of the same shape. */
+    public double maxAbsDiff(NDArray o) {
+        if (!Arrays.equals(shape, o.shape)) {
+            throw new IllegalArgumentException("maxAbsDiff: shapes " + Shapes.str(shape) + " and " + Shapes.str(o.shape));
+        }
+        double m = 0;
+        for (int i = 0; i < size; i++) {
+            double diff = Math.abs(getFlat(i) - o.getFlat(i));
+            if (Double.isNaN(diff)) return Double.NaN;
+            m = Math.max(m, diff);
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("NDArray(").append(dtype).append(", ").append(Shapes.str(shape)).append(", ");
+        if (shape.length == 0) {
+            sb.append(fmt(getFlat(0)));
+        } else if (size <= 64) {
+            appendNested(sb, 0, 0);
+        } else {
+            sb.append("[").append(fmt(getFlat(0))).append(", ").append(fmt(getFlat(1))).append(", ..., ").append(fmt(getFlat(size - 1))).append("]");
+        }
+        return sb.append(")").toString();
+    }
+
+    private int appendNested(StringBuilder sb, int axis, int pos) {
+        sb.append('[');
+        for (int i = 0; i < shape[axis]; i++) {
+            if (i > 0) sb.append(", ");
+            if (axis == shape.length - 1) sb.append(fmt(getFlat(pos++)));
+            else pos = appendNested(sb, axis + 1, pos);
+        }
+        sb.append(']');
+        return pos;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format("%.6g", v);
+    }
+}
