@@ -1,0 +1,598 @@
+package dev.motif.autodiff;
+
+import dev.motif.array.DType;
+import dev.motif.array.NDArray;
+import dev.motif.array.Shapes;
+import dev.motif.array.SpecialFunctions;
+
+import java.util.Arrays;
+
+/**
+ * An {@link NDArray} value plus the node of the graph that produced it.
+ *
+ * <p>Every differentiable op records a node when gradient recording is on (see
+ * {@link Autodiff#noGrad}) and at least one input requires a gradient. A node's backward rule is
+ * written with Tensor ops, so the gradients it returns are themselves differentiable:
+ * {@code Autodiff.grad(y, xs, true)} gives tensors that can be differentiated again.
+ *
+ * <p>Only a handful of ops carry a hand-written backward rule (add, mul, div, neg, exp, log,
+ * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat);
+ * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
+ * differentiate through them.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.variable(NDArray.vector(1, 2, 3));
+ * Tensor y = x.mul(x).sum();                         // y = Σ x²
+ * Tensor g = Autodiff.grad(y, x, true);              // 2x, with a graph
+ * Tensor h = Autodiff.grad(g.sum(), x, false);       // Σ ∂(2x)/∂x = [2, 2, 2]
+ * }</pre>
+ */
+public class Tensor {
+    private NDArray value;
+    private final boolean requiresGrad;
+    final Node node;
+    /** Accumulated gradient of a leaf after {@link #backward()}; null until then. */
+    NDArray grad;
+
+    protected Tensor(NDArray value, boolean requiresGrad) {
+        this(value, requiresGrad, null);
+    }
+
+    Tensor(NDArray value, boolean requiresGrad, Node node) {
+        if (value == null) throw new IllegalArgumentException("Tensor value must not be null");
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.node = node;
+    }
+
+    /** A leaf that takes no gradient: data, targets, masks. */
+    public static Tensor constant(NDArray value) {
+        return new Tensor(value, false);
+    }
+
+    /** A leaf that takes a gradient (for parameters of a model use {@code dev.motif.nn.Parameter}). */
+    public static Tensor variable(NDArray value) {
+        return new Tensor(value, true);
+    }
+
+    /** A rank-0 F64 constant. */
+    public static Tensor scalar(double v) {
+        return constant(NDArray.scalar(v));
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public NDArray value() {
+        return value;
+    }
+
+    /** Replaces a leaf's value; for parameters (optimizers, checkpoints) only. */
+    protected void replaceValue(NDArray v) {
+        if (node != null) throw new IllegalStateException("only a leaf tensor's value can be replaced");
+        this.value = v;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Whether this tensor was computed by a recorded op (false for leaves). */
+    public boolean hasGraph() {
+        return node != null;
+    }
+
+    /** The name of the op that produced this tensor, or {@code "leaf"}. */
+    public String op() {
+        return node == null ? "leaf" : node.op;
+    }
+
+    /** The gradient accumulated by {@link #backward()} into this leaf, or null. */
+    public NDArray grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Adds to the accumulated gradient (how {@link #backward()} delivers it). */
+    protected void accumulateGrad(NDArray g) {
+        grad = grad == null ? g.copy() : grad.add(g);
+    }
+
+    public int[] shape() {
+        return value.shape();
+    }
+
+    public int shape(int axis) {
+        return value.shape(axis);
+    }
+
+    public int rank() {
+        return value.rank();
+    }
+
+    public int size() {
+        return value.size();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        return value.item();
+    }
+
+    /** The same value, cut from the graph. */
+    public Tensor detach() {
+        return constant(value);
+    }
+
+    /** Backpropagates from this scalar into the {@code grad} of every leaf that requires one. */
+    public void backward() {
+        Autodiff.backward(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor(" + value + (node != null ? ", op=" + node.op : requiresGrad ? ", leaf" : "") + ")";
+    }
+
+    // ---------------------------------------------------------------- recording
+
+    /** Records {@code out} as produced by {@code op} from {@code inputs} (or returns a constant when nothing needs a gradient). */
+    static Tensor record(String op, NDArray out, Node.Backward backward, Tensor... inputs) {
+        if (Autodiff.anomalyDetection()) Autodiff.checkFinite(op, out, inputs);
+        if (!Autodiff.isGradEnabled()) return new Tensor(out, false);
+        boolean needs = false;
+        for (Tensor t : inputs) needs |= t.requiresGrad;
+        if (!needs) return new Tensor(out, false);
+        return new Tensor(out, true, new Node(op, inputs, backward));
+    }
+
+    private Tensor constLike(double v) {
+        return constant(NDArray.scalar(value.dtype(), v));
+    }
+
+    private static void sameDtype(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
+                    + Shapes.str(a.value.shape()) + " and " + Shapes.str(b.value.shape()) + "); convert one with to()");
+        }
+    }
+
+    // ---------------------------------------------------------------- primitives with backward rules
+
+    public Tensor add(Tensor o) {
+        Tensor a = this;
+        return record("add", value.add(o.value), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(o.shape())}, a, o);
+    }
+
+    public Tensor mul(Tensor o) {
+        Tensor a = this;
+        return record("mul", value.mul(o.value), g -> new Tensor[] {
+                a.requiresGrad ? g.mul(o).sumTo(a.shape()) : null,
+                o.requiresGrad ? g.mul(a).sumTo(o.shape()) : null}, a, o);
+    }
+
+    public Tensor div(Tensor o) {
+        Tensor a = this;
+        return record("div", value.div(o.value), g -> {
+            Tensor ga = g.div(o);
+            return new Tensor[] {ga.sumTo(a.shape()), ga.mul(a).div(o).neg().sumTo(o.shape())};
+        }, a, o);
+    }
+
+    public Tensor neg() {
+        return record("neg", value.neg(), g -> new Tensor[] {g.neg()}, this);
+    }
+
+    /** x^p for a constant exponent. */
+    public Tensor pow(double p) {
+        Tensor a = this;
+        if (p == 1) return this;
+        if (p == 2) return mul(this);
+        return record("pow", value.pow(p), g -> new Tensor[] {g.mul(a.pow(p - 1).mul(p))}, a);
+    }
+
+    /** x^y elementwise with broadcasting; the gradient in y uses log x (so x must be positive where it matters). */
+    public Tensor pow(Tensor y) {
+        sameDtype("pow", this, y);
+        Tensor a = this;
+        NDArray out = value.pow(y.value);
+        return record("pow", out, g -> new Tensor[] {
+                g.mul(y).mul(a.pow(y.sub(1.0))).sumTo(a.shape()),
+                y.requiresGrad ? g.mul(a.pow(y)).mul(a.log()).sumTo(y.shape()) : null}, a, y);
+    }
+
+    public Tensor exp() {
+        Tensor a = this;
+        Tensor[] self = new Tensor[1];
+        self[0] = record("exp", value.exp(), g -> new Tensor[] {g.mul(self[0])}, a);
+        return self[0];
+    }
+
+    public Tensor log() {
+        Tensor a = this;
+        return record("log", value.log(), g -> new Tensor[] {g.div(a)}, a);
+    }
+
+    public Tensor log1p() {
+        Tensor a = this;
+        return record("log1p", value.log1p(), g -> new Tensor[] {g.div(a.add(1.0))}, a);
+    }
+
+    public Tensor sqrt() {
+        Tensor[] self = new Tensor[1];
+        self[0] = record("sqrt", value.sqrt(), g -> new Tensor[] {g.div(self[0].mul(2.0))}, this);
+        return self[0];
+    }
+
+    public Tensor sin() {
+        Tensor a = this;
+        return record("sin", value.sin(), g -> new Tensor[] {g.mul(a.cos())}, a);
+    }
+
+    public Tensor cos() {
+        Tensor a = this;
+        return record("cos", value.cos(), g -> new Tensor[] {g.mul(a.sin()).neg()}, a);
+    }
+
+    public Tensor tanh() {
+        Tensor[] self = new Tensor[1];
+        self[0] = record("tanh", value.tanh(), g -> new Tensor[] {g.mul(self[0].mul(self[0]).neg().add(1.0))}, this);
+        return self[0];
+    }
+
+    public Tensor sigmoid() {
+        Tensor[] self = new Tensor[1];
+        self[0] = record("sigmoid", value.sigmoid(), g -> new Tensor[] {g.mul(self[0].mul(self[0].neg().add(1.0)))}, this);
+        return self[0];
+    }
+
+    /** max(x, 0); the gradient at exactly 0 is 0, as in PyTorch. */
+    public Tensor relu() {
+        Tensor a = this;
+        return record("relu", value.relu(), g -> new Tensor[] {g.mul(constant(a.value.gt(0.0)))}, a);
+    }
+
+    /** log(1 + eˣ), computed without overflow. */
+    public Tensor softplus() {
+        Tensor a = this;
+        return record("softplus", value.softplus(), g -> new Tensor[] {g.mul(a.sigmoid())}, a);
+    }
+
+    public Tensor abs() {
+        Tensor a = this;
+        return record("abs", value.abs(), g -> new Tensor[] {g.mul(constant(a.value.sign()))}, a);
+    }
+
+    /** Φ(x), the standard normal distribution function. */
+    public Tensor normalCdf() {
+        Tensor a = this;
+        return record("normalCdf", value.map(NDArray.Unary.NORMAL_CDF),
+                g -> new Tensor[] {g.mul(a.mul(a).mul(-0.5).exp().mul(SpecialFunctions.INV_SQRT_2PI))}, a);
+    }
+
+    /** The error function. */
+    public Tensor erf() {
+        Tensor a = this;
+        return record("erf", value.map(NDArray.Unary.ERF),
+                g -> new Tensor[] {g.mul(a.mul(a).neg().exp().mul(2 / Math.sqrt(Math.PI)))}, a);
+    }
+
+    /** Elementwise choice with a constant condition (non-zero takes {@code a}); all three broadcast. */
+    public static Tensor where(NDArray cond, Tensor a, Tensor b) {
+        sameDtype("where", a, b);
+        NDArray c = cond;
+        return record("where", NDArray.where(c, a.value, b.value), g -> {
+            Tensor zero = constant(NDArray.zeros(g.dtype()));
+            return new Tensor[] {where(c, g, zero).sumTo(a.shape()), where(c, zero, g).sumTo(b.shape())};
+        }, a, b);
+    }
+
+    /** Repeats along broadcast axes to the given shape. */
+    public Tensor broadcastTo(int... shape) {
+        if (Arrays.equals(value.shape(), shape)) return this;
+        Tensor a = this;
+        return record("broadcastTo", value.broadcastTo(shape), g -> new Tensor[] {g.sumTo(a.shape())}, a);
+    }
+
+    /** Sums down to a shape this one broadcasts from (the adjoint of {@link #broadcastTo}). */
+    public Tensor sumTo(int... shape) {
+        if (Arrays.equals(value.shape(), shape)) return this;
+        Tensor a = this;
+        return record("sumTo", value.sumTo(shape), g -> new Tensor[] {g.broadcastTo(a.shape())}, a);
+    }
+
+    /** Sum over the axes (all axes when none are given). */
+    public Tensor sum(int[] axes, boolean keepDims) {
+        Tensor a = this;
+        int[] ax = Shapes.axes("sum", axes, rank());
+        int[] keep = keptShape(ax);
+        return record("sum", value.sum(ax, keepDims), g -> new Tensor[] {g.reshape(keep).broadcastTo(a.shape())}, a);
+    }
+
+    /** Sum of every element. */
+    public Tensor sum() {
+        return sum(null, false);
+    }
+
+    /** Maximum over the axes; the gradient goes to the maximal elements, split evenly between ties. */
+    public Tensor max(int[] axes, boolean keepDims) {
+        return extremum("max", axes, keepDims);
+    }
+
+    /** Minimum over the axes; the gradient goes to the minimal elements, split evenly between ties. */
+    public Tensor min(int[] axes, boolean keepDims) {
+        return extremum("min", axes, keepDims);
+    }
+
+    private Tensor extremum(String op, int[] axes, boolean keepDims) {
+        Tensor a = this;
+        int[] ax = Shapes.axes(op, axes, rank());
+        NDArray kept = op.equals("max") ? value.max(ax, true) : value.min(ax, true);
+        int[] keep = kept.shape();
+        NDArray out = keepDims ? kept : kept.reshape(dropped(ax));
+        return record(op, out, g -> {
+            NDArray hit = a.value.eq(kept);
+            Tensor share = constant(hit.div(hit.sum(ax, true)));
+            return new Tensor[] {g.reshape(keep).mul(share)};
+        }, a);
+    }
+
+    /** Matrix product (NumPy semantics: 1-D operands promoted, batch axes broadcast). */
+    public Tensor matmul(Tensor o) {
+        sameDtype("matmul", this, o);
+        if (rank() == 1 || o.rank() == 1) {
+            if (rank() == 0 || o.rank() == 0) value.matmul(o.value); // throws the shape error
+            Tensor x = rank() == 1 ? reshape(1, size()) : this;
+            Tensor y = o.rank() == 1 ? o.reshape(o.size(), 1) : o;
+            return x.matmul(y).reshape(value.matmul(o.value).shape());
+        }
+        Tensor a = this;
+        return record("matmul", value.matmul(o.value), g -> new Tensor[] {
+                a.requiresGrad ? g.matmul(o.mT()).sumTo(a.shape()) : null,
+                o.requiresGrad ? a.mT().matmul(g).sumTo(o.shape()) : null}, a, o);
+    }
+
+    /** The same values with another shape (one extent may be -1). */
+    public Tensor reshape(int... shape) {
+        Tensor a = this;
+        NDArray out = value.reshape(shape);
+        if (Arrays.equals(out.shape(), value.shape())) return this;
+        return record("reshape", out, g -> new Tensor[] {g.reshape(a.shape())}, a);
+    }
+
+    /** Reorders axes: output axis i is input axis {@code perm[i]}. */
+    public Tensor permute(int... perm) {
+        NDArray out = value.permute(perm);
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[Shapes.axis("permute", perm[i], perm.length)] = i;
+        return record("permute", out, g -> new Tensor[] {g.permute(inv)}, this);
+    }
+
+    /** The slices at {@code indices} along an axis (indices may repeat: an embedding lookup). */
+    public Tensor indexSelect(int axis, int[] indices) {
+        int ax = Shapes.axis("indexSelect", axis, rank());
+        int n = shape(ax);
+        return record("indexSelect", value.indexSelect(ax, indices), g -> new Tensor[] {g.scatterAdd(ax, indices, n)}, this);
+    }
+
+    /** Adds slice k at position {@code indices[k]} of a zero tensor with extent n along the axis. */
+    public Tensor scatterAdd(int axis, int[] indices, int n) {
+        int ax = Shapes.axis("scatterAdd", axis, rank());
+        return record("scatterAdd", value.scatterAdd(ax, indices, n), g -> new Tensor[] {g.indexSelect(ax, indices)}, this);
+    }
+
+    /** Joins tensors along an existing axis. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        NDArray[] vals = new NDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) vals[i] = parts[i].value;
+        NDArray out = NDArray.concat(axis, vals);
+        int ax = Shapes.axis("concat", axis, out.rank());
+        return record("concat", out, g -> {
+            Tensor[] gs = new Tensor[parts.length];
+            int start = 0;
+            for (int i = 0; i < parts.length; i++) {
+                int len = parts[i].shape(ax);
+                gs[i] = g.slice(ax, start, start + len, 1);
+                start += len;
+            }
+            return gs;
+        }, parts);
+    }
+
+    /** Converts to another dtype; the gradient converts back. */
+    public Tensor to(DType dtype) {
+        if (dtype == dtype()) return this;
+        DType from = dtype();
+        return record("to" + dtype, value.to(dtype), g -> new Tensor[] {g.to(from)}, this);
+    }
+
+    // ---------------------------------------------------------------- compositions
+
+    public Tensor sub(Tensor o) {
+        return add(o.neg());
+    }
+
+    public Tensor add(double s) {
+        return add(constLike(s));
+    }
+
+    public Tensor sub(double s) {
+        return add(constLike(-s));
+    }
+
+    public Tensor mul(double s) {
+        return mul(constLike(s));
+    }
+
+    public Tensor div(double s) {
+        return mul(constLike(1 / s));
+    }
+
+    public Tensor square() {
+        return mul(this);
+    }
+
+    /** 1/x. */
+    public Tensor reciprocal() {
+        return constLike(1).div(this);
+    }
+
+    /** GELU in its exact form x·Φ(x), as PyTorch's default. */
+    public Tensor gelu() {
+        return mul(normalCdf());
+    }
+
+    /** Elementwise maximum; ties send half the gradient to each side (as PyTorch). */
+    public Tensor maximum(Tensor o) {
+        return choose(value.gt(o.value), value.eq(o.value), o);
+    }
+
+    /** Elementwise minimum; ties send half the gradient to each side (as PyTorch). */
+    public Tensor minimum(Tensor o) {
+        return choose(value.lt(o.value), value.eq(o.value), o);
+    }
+
+    private Tensor choose(NDArray wins, NDArray ties, Tensor o) {
+        sameDtype("maximum/minimum", this, o);
+        NDArray w = wins.add(ties.mul(0.5)); // 1 where this wins, 1/2 on ties, 0 where o wins
+        Tensor wa = constant(w);
+        Tensor wb = constant(w.neg().add(1.0));
+        return mul(wa).add(o.mul(wb));
+    }
+
+    public Tensor mean(int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("mean", axes, rank());
+        long count = 1;
+        for (int a : ax) count *= shape(a);
+        return sum(ax, keepDims).div((double) count);
+    }
+
+    public Tensor mean() {
+        return mean(null, false);
+    }
+
+    /** Variance with the given correction (0: population, 1: sample). */
+    public Tensor variance(int[] axes, boolean keepDims, int correction) {
+        int[] ax = Shapes.axes("variance", axes, rank());
+        long count = 1;
+        for (int a : ax) count *= shape(a);
+        Tensor dev = sub(mean(ax, true));
+        return dev.mul(dev).sum(ax, keepDims).div((double) Math.max(count - correction, 0));
+    }
+
+    /** log Σ exp over the axes, stable for large values; its gradient is the softmax. */
+    public Tensor logsumexp(int[] axes, boolean keepDims) {
+        int[] ax = Shapes.axes("logsumexp", axes, rank());
+        NDArray m = value.max(ax, true);
+        Tensor shift = constant(NDArray.where(m.abs().lt(Double.POSITIVE_INFINITY), m, NDArray.zeros(dtype())));
+        Tensor s = sub(shift).exp().sum(ax, true).log().add(shift);
+        return keepDims ? s : s.reshape(dropped(ax));
+    }
+
+    /** Softmax along one axis. */
+    public Tensor softmax(int axis) {
+        return logSoftmax(axis).exp();
+    }
+
+    /** log-softmax along one axis, stable for large logits. */
+    public Tensor logSoftmax(int axis) {
+        return sub(logsumexp(new int[] {axis}, true));
+    }
+
+    /** Swaps two axes. */
+    public Tensor transpose(int a, int b) {
+        int r = rank();
+        int x = Shapes.axis("transpose", a, r), y = Shapes.axis("transpose", b, r);
+        int[] p = new int[r];
+        for (int i = 0; i < r; i++) p[i] = i;
+        p[x] = y;
+        p[y] = x;
+        return permute(p);
+    }
+
+    /** Swaps the last two axes. */
+    public Tensor mT() {
+        if (rank() < 2) throw new IllegalArgumentException("mT: needs rank >= 2, got shape " + Shapes.str(shape()));
+        return transpose(-1, -2);
+    }
+
+    /** Elements start, start+step, ... below end along an axis. */
+    public Tensor slice(int axis, int start, int end, int step) {
+        int ax = Shapes.axis("slice", axis, rank());
+        int n = shape(ax);
+        int s = start < 0 ? start + n : start, e = end < 0 ? end + n : end;
+        if (step <= 0 || s < 0 || s > n || e < s || e > n) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") step " + step + " is not within axis " + ax + " of shape " + Shapes.str(shape()));
+        }
+        if (s == 0 && e == n && step == 1) return this;
+        int[] idx = new int[(e - s + step - 1) / step];
+        for (int i = 0; i < idx.length; i++) idx[i] = s + i * step;
+        return indexSelect(ax, idx);
+    }
+
+    /** Stacks tensors of one shape along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("stack: no tensors given");
+        int[] s = parts[0].shape();
+        int ax = Shapes.axis("stack", axis, s.length + 1);
+        Tensor[] ex = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!Arrays.equals(parts[i].shape(), s)) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Shapes.str(parts[i].shape()) + " but tensor 0 has " + Shapes.str(s));
+            }
+            ex[i] = parts[i].reshape(NDArray.insertAxis(s, ax));
+        }
+        return concat(ax, ex);
+    }
+
+    /** Pads with a constant: {@code widths[i] = {before, after}} for the last {@code widths.length} axes. */
+    public Tensor pad(int[][] widths, double value) {
+        NDArray out = this.value.pad(widths, value);
+        int off = rank() - widths.length;
+        Tensor a = this;
+        return record("pad", out, g -> {
+            Tensor r = g;
+            for (int i = 0; i < widths.length; i++) r = r.slice(off + i, widths[i][0], widths[i][0] + a.shape(off + i), 1);
+            return new Tensor[] {r};
+        }, a);
+    }
+
+    // ---------------------------------------------------------------- comparisons (no gradient)
+
+    public Tensor gt(Tensor o) { return constant(value.gt(o.value)); }
+    public Tensor lt(Tensor o) { return constant(value.lt(o.value)); }
+    public Tensor ge(Tensor o) { return constant(value.ge(o.value)); }
+    public Tensor le(Tensor o) { return constant(value.le(o.value)); }
+    public Tensor eq(Tensor o) { return constant(value.eq(o.value)); }
+    public Tensor ne(Tensor o) { return constant(value.ne(o.value)); }
+
+    /** Index of the largest element along an axis (no gradient). */
+    public NDArray argmax(int axis) {
+        return value.argmax(axis, false);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private int[] keptShape(int[] sortedAxes) {
+        int[] k = value.shape();
+        for (int a : sortedAxes) k[a] = 1;
+        return k;
+    }
+
+    private int[] dropped(int[] sortedAxes) {
+        int[] s = value.shape();
+        int[] out = new int[s.length - sortedAxes.length];
+        for (int i = 0, j = 0, k = 0; i < s.length; i++) {
+            if (k < sortedAxes.length && sortedAxes[k] == i) k++;
+            else out[j++] = s[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.motif.nn;
+
+import dev.motif.array.DType;
+import dev.motif.array.Init;
+import dev.motif.autodiff.Tensor;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * y = x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout, so its checkpoints load by name).
+ * Initialised as PyTorch does: W and b uniform in ±1/√in.
+ */
+public final class Linear extends Module {
+    private final int in, out;
+    private final boolean hasBias;
+
+    public Linear(int in, int out, boolean bias, DType dtype, RandomGenerator rng) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
+        this.in = in;
+        this.out = out;
+        this.hasBias = bias;
+        double bound = 1 / Math.sqrt(in);
+        param("weight", new Parameter("weight", Init.uniform(rng, dtype, -bound, bound, out, in)));
+        if (bias) param("bias", new Parameter("bias", Init.uniform(rng, dtype, -bound, bound, out)));
+    }
+
+    /** A layer with bias. */
+    public Linear(int in, int out, DType dtype, RandomGenerator rng) {
+        this(in, out, true, dtype, rng);
+    }
+
+    public Parameter weight() {
+        return param("weight");
+    }
+
+    /** The bias, or null for a layer without one. */
+    public Parameter bias() {
+        return hasBias ? param("bias") : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() == 0 || x.shape(-1) != in) {
+            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input of shape " + java.util.Arrays.toString(x.shape())
+                    + " must end in " + in);
+        }
+        Tensor y = x.matmul(weight().mT());
+        return hasBias ? y.add(bias()) : y;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "Linear(" + in + " -> " + out + (hasBias ? "" : ", no bias") + ")";
+    }
+}

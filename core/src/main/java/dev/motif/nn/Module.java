@@ -1,0 +1,167 @@
+package dev.motif.nn;
+
+import dev.motif.autodiff.Tensor;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node of a model: it registers its parameters and child modules explicitly, by name.
+ *
+ * <p>Sharing is registration of the same object twice: the same {@link Parameter} under two
+ * names (tied embeddings), or the same child module in two places (a Siamese encoder, an RNN
+ * cell at every step). {@link #parameters()} lists each unique parameter once, in registration
+ * order; {@link #parameterUses()} lists every (path, parameter) pair, shared ones repeatedly.
+ *
+ * <pre>{@code
+ * class Twice extends Module {
+ *     final Linear layer = child("layer", new Linear(4, 4, DType.F64, rng));
+ *     Twice() { child("again", layer); }       // the same layer at a second site
+ *     public Tensor forward(Tensor x) { return layer.forward(layer.forward(x)); }
+ * }
+ * }</pre>
+ */
+public abstract class Module {
+    /** Parameters and children in registration order: values are Parameter or Module. */
+    private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Registers a parameter under a local name and returns it. */
+    protected final Parameter param(String name, Parameter p) {
+        register(name, p);
+        return p;
+    }
+
+    /** Registers a child module under a local name and returns it. */
+    protected final <M extends Module> M child(String name, M m) {
+        if (m == this) throw new IllegalArgumentException(getClass().getSimpleName() + ": a module cannot be its own child ('" + name + "')");
+        register(name, m);
+        return m;
+    }
+
+    private void register(String name, Object o) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": slot name must be non-empty and contain no '.', got '" + name + "'");
+        }
+        if (o == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": slot '" + name + "' registered with null");
+        if (slots.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + ": slot '" + name + "' is already registered");
+        slots.put(name, o);
+    }
+
+    /** The parameter registered here under a local name. */
+    protected final Parameter param(String name) {
+        Object o = slots.get(name);
+        if (!(o instanceof Parameter)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter '" + name + "'");
+        return (Parameter) o;
+    }
+
+    /** Applies the module to one input. Modules with other signatures provide their own methods. */
+    public Tensor forward(Tensor input) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a single input; use its own methods");
+    }
+
+    /** Each unique parameter once, in registration order (depth first). */
+    public final List<Parameter> parameters() {
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        List<Parameter> out = new ArrayList<>();
+        for (ParameterUse u : parameterUses()) if (seen.put(u.parameter(), Boolean.TRUE) == null) out.add(u.parameter());
+        return out;
+    }
+
+    /** Every site a parameter is used at, with its dotted path; a shared parameter appears once per site. */
+    public final List<ParameterUse> parameterUses() {
+        List<ParameterUse> out = new ArrayList<>();
+        collect("", out, new IdentityHashMap<>());
+        return out;
+    }
+
+    /** Each unique parameter under the path of its first use site. */
+    public final Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        for (ParameterUse u : parameterUses()) if (seen.put(u.parameter(), Boolean.TRUE) == null) out.put(u.path(), u.parameter());
+        return out;
+    }
+
+    private void collect(String prefix, List<ParameterUse> out, Map<Module, Boolean> onPath) {
+        if (onPath.put(this, Boolean.TRUE) != null) {
+            throw new IllegalStateException("module cycle: " + getClass().getSimpleName() + " at '" + prefix + "' contains itself");
+        }
+        for (Map.Entry<String, Object> e : slots.entrySet()) {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue() instanceof Parameter p) out.add(new ParameterUse(path, p));
+            else ((Module) e.getValue()).collect(path, out, onPath);
+        }
+        onPath.remove(this);
+    }
+
+    /** Direct children with their local names, in registration order. */
+    public final Map<String, Module> children() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : slots.entrySet()) if (e.getValue() instanceof Module m) out.put(e.getKey(), m);
+        return out;
+    }
+
+    /**
+     * Puts {@code p} at a dotted path in place of what is there (same shape and dtype): how a
+     * checkpoint restores a tie. A module reads its parameters through {@link #param(String)}, so
+     * the new object is what it uses from then on.
+     */
+    public final void replaceParameter(String path, Parameter p) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            Object old = slots.get(path);
+            if (!(old instanceof Parameter q)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter '" + path + "'");
+            if (!java.util.Arrays.equals(q.shape(), p.shape()) || q.dtype() != p.dtype()) {
+                throw new IllegalArgumentException("replaceParameter: '" + path + "' is " + q.dtype() + " " + java.util.Arrays.toString(q.shape())
+                        + ", the replacement is " + p.dtype() + " " + java.util.Arrays.toString(p.shape()));
+            }
+            slots.put(path, p);
+            return;
+        }
+        Object child = slots.get(path.substring(0, dot));
+        if (!(child instanceof Module m)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + path.substring(0, dot) + "'");
+        m.replaceParameter(path.substring(dot + 1), p);
+    }
+
+    /** Clears the gradient of every parameter. */
+    public final void zeroGrad() {
+        for (Parameter p : parameters()) p.zeroGrad();
+    }
+
+    /** Total number of unique trainable values. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) n += p.size();
+        return n;
+    }
+
+    /** Switches this module and its children to training (true) or evaluation (false) behaviour. */
+    public Module train(boolean on) {
+        training = on;
+        for (Module m : children().values()) m.train(on);
+        return this;
+    }
+
+    /** {@code train(false)}. */
+    public final Module eval() {
+        return train(false);
+    }
+
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** A one-line description for reports, such as {@code Linear(4 -> 2)}. */
+    public String describe() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

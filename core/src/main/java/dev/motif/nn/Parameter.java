@@ -1,0 +1,54 @@
+package dev.motif.nn;
+
+import dev.motif.array.NDArray;
+import dev.motif.array.Shapes;
+import dev.motif.autodiff.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * A named, trainable leaf with identity. Sharing a parameter means using this same object at
+ * several sites (never copies kept in sync): its gradient is then the sum over the sites, and an
+ * optimizer updates it once per step.
+ */
+public final class Parameter extends Tensor {
+    private final String name;
+
+    public Parameter(String name, NDArray value) {
+        super(value, true);
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("a parameter needs a non-empty name");
+        this.name = name;
+    }
+
+    /** The name given at creation (a module path names each use site). */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Replaces the value (same shape and dtype), as optimizers and checkpoint loading do. Graphs
+     * recorded before keep the old value.
+     */
+    public void set(NDArray v) {
+        if (!Arrays.equals(v.shape(), value().shape()) || v.dtype() != value().dtype()) {
+            throw new IllegalArgumentException("parameter '" + name + "': cannot set a " + v.dtype() + " " + Shapes.str(v.shape())
+                    + " value into a " + value().dtype() + " " + Shapes.str(value().shape()) + " parameter");
+        }
+        replaceValue(v);
+    }
+
+    /** Sets the accumulated gradient (for optimizers that rescale it, such as clipping). */
+    public void setGrad(NDArray g) {
+        if (g != null && !Arrays.equals(g.shape(), value().shape())) {
+            throw new IllegalArgumentException("parameter '" + name + "': gradient of shape " + Shapes.str(g.shape())
+                    + " for a parameter of shape " + Shapes.str(value().shape()));
+        }
+        zeroGrad();
+        if (g != null) accumulateGrad(g);
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter(" + name + ", " + value().dtype() + " " + Shapes.str(value().shape()) + ")";
+    }
+}

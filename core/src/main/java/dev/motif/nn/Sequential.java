@@ -1,0 +1,42 @@
+package dev.motif.nn;
+
+import dev.motif.autodiff.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Modules applied one after another; children are named "0", "1", ... The same module given
+ * twice is one module used at two sites: its parameters are shared.
+ */
+public final class Sequential extends Module {
+    private final List<Module> layers = new ArrayList<>();
+
+    public Sequential(Module... layers) {
+        for (Module m : layers) add(m);
+    }
+
+    /** Appends a module. */
+    public Sequential add(Module m) {
+        child(String.valueOf(layers.size()), m);
+        layers.add(m);
+        return this;
+    }
+
+    public List<Module> layers() {
+        return List.copyOf(layers);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        for (Module m : layers) x = m.forward(x);
+        return x;
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Sequential(");
+        for (int i = 0; i < layers.size(); i++) sb.append(i > 0 ? ", " : "").append(layers.get(i).describe());
+        return sb.append(")").toString();
+    }
+}
