@@ -412,9 +412,9 @@ public final class SafetensorsFile {
      * size. Arrays are not copied: their values are read when {@link #write} runs.
      */
     public static final class Writer {
-        /** A hook for tests: runs after the data is written and synced, before the rename. */
-        interface BeforeRename {
-            void run(Path temp) throws IOException;
+        /** A hook for tests to fail a write part way: after each tensor's data, and after the sync ("sync"). */
+        interface Hook {
+            void after(String step, Path temp) throws IOException;
         }
 
         private record Entry(String name, Kind kind, long[] shape, NDArray array, long[] longs) {
@@ -427,7 +427,7 @@ public final class SafetensorsFile {
 
         private final Map<String, Entry> entries = new LinkedHashMap<>();
         private final Map<String, String> metadata = new TreeMap<>();
-        BeforeRename beforeRename;
+        Hook hook;
 
         private Writer() {}
 
@@ -491,10 +491,13 @@ public final class SafetensorsFile {
                     ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
                     writeFully(ch, len);
                     writeFully(ch, ByteBuffer.wrap(header));
-                    for (Entry e : order) writeData(ch, e);
+                    for (Entry e : order) {
+                        writeData(ch, e);
+                        if (hook != null) hook.after(e.name, temp);
+                    }
                     ch.force(true);
                 }
-                if (beforeRename != null) beforeRename.run(temp);
+                if (hook != null) hook.after("sync", temp);
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
