@@ -111,7 +111,7 @@ public final class Checkpoint {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(f.path(), "metadata '" + ALIASES_KEY + "' is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new CheckpointException(f.path(), "metadata '" + ALIASES_KEY + "' is not valid JSON: " + SafetensorsFile.jsonProblem(e), e);
         }
         if (node == null || !node.isObject()) {
             throw new CheckpointException(f.path(), "metadata '" + ALIASES_KEY + "' is not a JSON object {alias: tensor}: " + text);

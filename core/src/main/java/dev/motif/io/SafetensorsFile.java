@@ -156,13 +156,19 @@ public final class SafetensorsFile {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(file, "header is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new CheckpointException(file, "header is not valid JSON: " + jsonProblem(e), e);
         }
         if (node == null || node.isMissingNode()) throw new CheckpointException(file, "header is empty; expected a JSON object");
         if (!node.isObject()) {
             throw new CheckpointException(file, "header is a JSON " + node.getNodeType().toString().toLowerCase() + ", expected an object");
         }
         return node;
+    }
+
+    /** Jackson's message without its boilerplate about the (redacted) source, plus where it happened. */
+    static String jsonProblem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^;]*; ", "[");
+        return e.getLocation() == null ? m : m + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static List<TensorInfo> parseEntries(Path file, JsonNode header, Map<String, String> metadata) throws CheckpointException {
