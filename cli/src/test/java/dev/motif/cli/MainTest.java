@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour"})
+    @ValueSource(strings = {"", "tour", "inspect"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         Run r = Run.of(args);
@@ -22,9 +22,9 @@ class MainTest {
 
     @Test
     void helpCommandShowsASubcommandsHelp() {
-        Run r = Run.of("help", "tour");
+        Run r = Run.of("help", "inspect");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Usage: motif tour"), r.out());
+        assertTrue(r.out().contains("Usage: motif inspect"), r.out());
     }
 
     @Test
@@ -57,7 +57,7 @@ class MainTest {
     void noCommandIsAUsageError() {
         Run r = Run.of();
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("missing command: give one of tour"), r.err());
+        assertTrue(r.err().contains("missing command: give one of tour, inspect"), r.err());
     }
 
     @Test
