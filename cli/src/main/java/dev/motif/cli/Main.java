@@ -68,7 +68,6 @@ public final class Main implements Runnable {
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
 
     public static void main(String[] args) {
-        if (!"1".equals(System.getenv("MOTIF_DEBUG")) && !Arrays.asList(args).contains("--debug")) NETLIB_LOG.setLevel(Level.SEVERE);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(out, err, args));
@@ -76,6 +75,8 @@ public final class Main implements Runnable {
 
     /** Runs the command with the given arguments and streams; returns the exit code. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
+        boolean debug = "1".equals(System.getenv("MOTIF_DEBUG")) || Arrays.asList(args).contains("--debug");
+        NETLIB_LOG.setLevel(debug ? null : Level.SEVERE);
         int code = commandLine(out, err).execute(args);
         out.flush();
         err.flush();

@@ -85,10 +85,7 @@ public final class TourCommand implements Callable<Integer> {
         try {
             checkpointRoundTrip(trained, file, seed, out);
         } finally {
-            if (outDir == null) {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
-            }
+            if (outDir == null) removeQuietly(dir);
         }
         out.println(outDir != null
                 ? "  look inside with: motif inspect " + file
@@ -237,6 +234,16 @@ public final class TourCommand implements Callable<Integer> {
             check(same, "after loading, first." + name + " and second." + name + " are different objects: the tie was lost");
         }
         out.println("  checkpoint round trip: OK");
+    }
+
+    /** Removes the tour's temporary directory; a leftover must not hide the error that may be on its way out. */
+    private static void removeQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
     }
 
     private static double maxAbsDiff(Module a, Module b, Tensor x) {
