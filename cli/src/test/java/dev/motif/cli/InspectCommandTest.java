@@ -1,0 +1,122 @@
+package dev.motif.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code motif inspect} on a Motif checkpoint, a plain safetensors file and broken files (reads through dev.motif.io). */
+class InspectCommandTest {
+    @TempDir
+    Path dir;
+
+    /** A Motif checkpoint with a shared layer, written by the tour. */
+    private Path checkpoint() {
+        Run r = Run.of("tour", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        return dir.resolve("tour.safetensors");
+    }
+
+    /** A plain safetensors file as another tool writes it: an F32 [2, 3] tensor and an I64 [2] tensor. */
+    private Path plainFile() throws IOException {
+        String header = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},"
+                + "\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[24,40]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 40).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        for (int i = 0; i < 6; i++) b.putFloat(i);
+        b.putLong(7).putLong(9);
+        Path f = dir.resolve("plain.safetensors");
+        Files.write(f, b.array());
+        return f;
+    }
+
+    @Test
+    void tableListsTensorsAliasesAndMetadata() {
+        Path f = checkpoint();
+        Run r = Run.of("inspect", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*first\\.weight\\s+F64\\s+\\[4, 4]\\s+128\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*head\\.bias\\s+F64\\s+\\[1]\\s+8\\n.*"), r.out());
+        assertTrue(r.out().contains("4 tensors, 25 values, 200 bytes"), r.out());
+        assertTrue(r.out().contains("first.weight <- second.weight"), r.out());
+        assertTrue(r.out().contains("first.bias <- second.bias"), r.out());
+        assertTrue(r.out().contains("Metadata keys"), r.out());
+    }
+
+    @Test
+    void jsonHasTheSameContent() throws IOException {
+        Path f = checkpoint();
+        Run r = Run.of("inspect", "--json", f.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(f.toString(), j.get("file").asText());
+        assertEquals(4, j.get("tensors").size());
+        JsonNode weight = null;
+        for (JsonNode t : j.get("tensors")) if (t.get("name").asText().equals("first.weight")) weight = t;
+        assertEquals("F64", weight.get("dtype").asText());
+        assertEquals("[4,4]", weight.get("shape").toString());
+        assertEquals(128, weight.get("bytes").asLong());
+        assertEquals(16, weight.get("elements").asLong());
+        assertEquals("[\"second.weight\"]", j.get("aliases").get("first.weight").toString());
+        assertTrue(j.get("metadata").size() > 0);
+    }
+
+    @Test
+    void plainFileFromAnotherToolHasNoAliases() throws IOException {
+        Path f = plainFile();
+        Run r = Run.of("inspect", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*w\\s+F32\\s+\\[2, 3]\\s+24\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*ids\\s+I64\\s+\\[2]\\s+16\\n.*"), r.out());
+        assertTrue(r.out().contains("Shared tensors: none"), r.out());
+        assertTrue(r.out().contains("  format\n"), r.out());
+
+        JsonNode j = new ObjectMapper().readTree(Run.of("inspect", "--json", f.toString()).out());
+        assertEquals(0, j.get("aliases").size());
+        assertEquals("pt", j.get("metadata").get("format").asText());
+    }
+
+    @Test
+    void badFileIsOneLineNamingTheFileAndExitsOne() throws IOException {
+        Path f = dir.resolve("bad.safetensors");
+        Files.write(f, new byte[] {1, 2, 3});
+        Run r = Run.of("inspect", f.toString());
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("motif inspect: " + f), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void debugAddsTheStackTrace() throws IOException {
+        Path f = dir.resolve("bad.safetensors");
+        Files.write(f, new byte[] {1, 2, 3});
+        Run r = Run.of("inspect", "--debug", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void missingFileSaysSo() {
+        Path f = dir.resolve("absent.safetensors");
+        Run r = Run.of("inspect", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("motif inspect: "), r.err());
+        assertTrue(r.err().contains(f.toString()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}

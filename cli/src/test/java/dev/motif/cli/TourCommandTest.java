@@ -1,0 +1,53 @@
+package dev.motif.cli;
+
+import dev.motif.array.NDArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TourCommandTest {
+    @Test
+    void seedExampleGivesTheKnownOutputAndSumsTheKernelsGradient() {
+        StringWriter text = new StringWriter();
+        TourCommand.Convolution c = TourCommand.oneKernelFourPositions(new PrintWriter(text, true));
+        assertArrayEquals(new int[] {2, 2}, c.output().shape());
+        assertArrayEquals(new double[] {12, 16, 24, 28}, c.output().toDoubleArray());
+        // d sum(output) / d kernel = the sum of the four 2x2 windows of [[1,2,3],[4,5,6],[7,8,9]]
+        assertArrayEquals(new double[] {1 + 2 + 4 + 5, 2 + 3 + 5 + 6, 4 + 5 + 7 + 8, 5 + 6 + 8 + 9}, c.kernelGradient().toDoubleArray());
+        assertTrue(text.toString().contains("position (1,1): window [[5, 6], [8, 9]] . kernel = 28"), text.toString());
+    }
+
+    @Test
+    void trainingReducesTheLossAndIsReproducible() {
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        TourCommand.Trained a = TourCommand.trainSharedLayerNet(5, 50, 0.1, quiet);
+        TourCommand.Trained b = TourCommand.trainSharedLayerNet(5, 50, 0.1, quiet);
+        assertTrue(a.lastLoss() < a.firstLoss(), a.firstLoss() + " -> " + a.lastLoss());
+        assertEquals(a.lastLoss(), b.lastLoss(), 0.0);
+    }
+
+    @Test
+    void gridPrintsNestedRows() {
+        assertEquals("[[1, 2.500], [-3, 4]]", TourCommand.grid(NDArray.of(new double[] {1, 2.5, -3, 4}, 2, 2)));
+    }
+
+    /** Runs the whole tour, checkpoint included (needs dev.motif.io at run time). */
+    @Test
+    void wholeTourPassesItsChecksAndKeepsTheCheckpointInOut(@TempDir Path dir) {
+        Run r = Run.of("tour", "--seed", "11", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        for (int step = 1; step <= 4; step++) assertTrue(r.out().contains("Step " + step + ": "), r.out());
+        assertTrue(r.out().contains("output [[12, 16], [24, 28]]"), r.out());
+        assertTrue(r.out().contains("sharing ratio 1.80x"), r.out());
+        assertTrue(r.out().contains("checkpoint round trip: OK"), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("tour.safetensors")));
+    }
+}
