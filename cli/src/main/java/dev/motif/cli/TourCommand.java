@@ -11,6 +11,7 @@ import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
 import dev.motif.nn.Module;
 import dev.motif.nn.Parameter;
+import dev.motif.optim.SGD;
 import dev.motif.nn.ParameterUse;
 import dev.motif.nn.SharingReport;
 import picocli.CommandLine.Command;
@@ -173,8 +174,8 @@ public final class TourCommand implements Callable<Integer> {
 
     /**
      * Fits a {@link SharedLayerNet} to a teacher of the same form (other weights) on 64 Gaussian
-     * inputs, by full-batch gradient descent written out: each unique parameter steps once, by
-     * the gradient summed over its sites.
+     * inputs with SGD and momentum: the optimizer steps each unique parameter once, by the
+     * gradient summed over its sites.
      */
     static Trained trainSharedLayerNet(long seed, int iterations, double lr, PrintWriter out) {
         RandomGenerator rng = new SplittableRandom(seed);
@@ -184,19 +185,20 @@ public final class TourCommand implements Callable<Integer> {
         SharedLayerNet model = new SharedLayerNet(rng);
         out.println("  model: " + model.describe());
         out.println("  data: 64 inputs x ~ N(0, 1)^4, targets from a teacher network of the same form (seed " + seed + ")");
-        out.printf("  plain SGD, learning rate %s, %d full-batch steps%n", lr, iterations);
+        out.printf("  SGD with momentum 0.9, learning rate %s, %d full-batch steps%n", lr, iterations);
+        // parameters() lists the shared layer's weight once: one update a step, with the sum of both sites' gradients.
+        SGD opt = SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
 
         double first = Double.NaN, last = Double.NaN;
         for (int it = 0; it <= iterations; it++) {
-            model.zeroGrad();
+            opt.zeroGrad();
             Tensor loss = Losses.mse(model.forward(x), y);
             last = loss.item();
             if (it == 0) first = last;
             if (it % 100 == 0 || it == iterations) out.printf("  step %4d  loss %.6f%n", it, last);
             if (it == iterations) break;
             loss.backward();
-            // parameters() lists the shared layer's weight once: one update with the sum of both sites' gradients.
-            for (Parameter p : model.parameters()) p.set(p.value().sub(p.grad().mul(lr)));
+            opt.step();
         }
         check(last < first, "training should reduce the loss, but it went from " + first + " to " + last);
         out.printf("  loss fell from %.6f to %.6f%n", first, last);
