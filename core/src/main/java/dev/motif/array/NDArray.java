@@ -255,7 +255,7 @@ public final class NDArray {
                 case COS: return Math.cos(x);
                 case TANH: return Math.tanh(x);
                 case SIGMOID: return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-                case RELU: return x > 0 ? x : 0 * x; // 0*x keeps NaN a NaN
+                case RELU: return x > 0 || Double.isNaN(x) ? x : 0; // +0 for negatives (not 0*x = -0), NaN stays NaN
                 case SOFTPLUS: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
                 case GELU: return x * SpecialFunctions.normalCdf(x);
                 case SIGN: return Math.signum(x);
@@ -277,7 +277,7 @@ public final class NDArray {
             double[] o = out.d;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 ? d[i] : 0 * d[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 || d[i] != d[i] ? d[i] : 0; break;
                 case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
                 default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
             }
@@ -285,7 +285,7 @@ public final class NDArray {
             float[] o = out.f;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 ? f[i] : 0 * f[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 || f[i] != f[i] ? f[i] : 0; break;
                 default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
             }
         }
@@ -475,7 +475,24 @@ public final class NDArray {
         if (!Shapes.broadcastsTo(shape, target)) {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(shape) + " does not broadcast to " + Shapes.str(target));
         }
-        return zeros(dtype, target).add(this);
+        NDArray out = zeros(dtype, target);
+        int r = target.length;
+        int[] st = broadcastStrides(shape, r);
+        int[] idx = new int[r];
+        int src = 0;
+        // A copy, not 0 + x, so that -0.0 stays -0.0.
+        for (int o = 0; o < out.size; o++) {
+            if (d != null) out.d[o] = d[src];
+            else out.f[o] = f[src];
+            for (int ax = r - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                src += st[ax];
+                if (idx[ax] < target[ax]) break;
+                src -= st[ax] * target[ax];
+                idx[ax] = 0;
+            }
+        }
+        return out;
     }
 
     /**
@@ -588,6 +605,12 @@ public final class NDArray {
     /** log(sum(exp(x))) over the axes, computed without overflow. */
     public NDArray logsumexp(int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("logsumexp", axes, shape.length);
+        for (int a : ax) {
+            if (shape[a] == 0) { // the log of an empty sum, as PyTorch: -inf
+                NDArray s = sum(ax, keepDims);
+                return full(dtype, Double.NEGATIVE_INFINITY, s.shape);
+            }
+        }
         NDArray m = max(ax, true);
         // Shift by the max where it is finite; a row of -inf (or +inf) is shifted by 0 to avoid inf - inf.
         NDArray shift = where(m.abs().lt(Double.POSITIVE_INFINITY), m, zeros(dtype));
@@ -602,7 +625,8 @@ public final class NDArray {
         if (n == 0) throw new IllegalArgumentException("argmax: axis " + a + " of shape " + Shapes.str(shape) + " is empty");
         int inner = 1;
         for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = size / (n * inner);
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= shape[i];
         int[] os = shape.clone();
         os[a] = 1;
         NDArray out = zeros(DType.F64, os);
