@@ -255,7 +255,7 @@ public final class NDArray {
                 case COS: return Math.cos(x);
                 case TANH: return Math.tanh(x);
                 case SIGMOID: return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-                case RELU: return x > 0 ? x : 0 * x; // 0*x keeps NaN a NaN
+                case RELU: return x > 0 || Double.isNaN(x) ? x : 0; // +0 for negatives (not 0*x = -0), NaN stays NaN
                 case SOFTPLUS: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
                 case GELU: return x * SpecialFunctions.normalCdf(x);
                 case SIGN: return Math.signum(x);
@@ -277,7 +277,7 @@ public final class NDArray {
             double[] o = out.d;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 ? d[i] : 0 * d[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 || d[i] != d[i] ? d[i] : 0; break;
                 case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
                 default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
             }
@@ -285,7 +285,7 @@ public final class NDArray {
             float[] o = out.f;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 ? f[i] : 0 * f[i]; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 || f[i] != f[i] ? f[i] : 0; break;
                 default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
             }
         }
@@ -352,20 +352,127 @@ public final class NDArray {
         }
         int[] outShape = Shapes.broadcast(op.opName(), shape, other.shape);
         NDArray out = zeros(dtype, outShape);
-        if (other.size == 1 && Arrays.equals(outShape, shape)) {
-            double b = other.getFlat(0);
-            if (d != null) for (int i = 0; i < size; i++) out.d[i] = op.apply(d[i], b);
-            else for (int i = 0; i < size; i++) out.f[i] = (float) op.apply(f[i], b);
-            return out;
-        }
-        if (size == 1 && Arrays.equals(outShape, other.shape)) {
-            double a = getFlat(0);
-            if (d != null) for (int i = 0; i < out.size; i++) out.d[i] = op.apply(a, other.d[i]);
-            else for (int i = 0; i < out.size; i++) out.f[i] = (float) op.apply(a, other.f[i]);
-            return out;
-        }
+        if (Arrays.equals(outShape, shape) && blockBroadcast(op, this, other, out, false)) return out;
+        if (Arrays.equals(outShape, other.shape) && blockBroadcast(op, other, this, out, true)) return out;
         broadcastLoop(op, this, other, out);
         return out;
+    }
+
+    /**
+     * The common broadcasts, fast: {@code small}'s non-unit axes form one contiguous block that
+     * matches {@code big}'s extents there (a scalar; a bias {@code (C)} against {@code (N, C)}; a
+     * per-channel {@code (C, 1, 1)} against {@code (N, C, H, W)}). Then {@code big} is
+     * {@code (outer, mid, inner)} and {@code small} a vector of length {@code mid}, and every run of
+     * {@code inner} elements meets one value of {@code small} (or, for {@code inner == 1}, every
+     * row of {@code mid} meets all of it). Returns false, doing nothing, for any other broadcast.
+     * {@code swap} computes {@code op(small, big)} instead of {@code op(big, small)}.
+     */
+    private static boolean blockBroadcast(Binary op, NDArray big, NDArray small, NDArray out, boolean swap) {
+        int r = big.shape.length, off = r - small.shape.length;
+        int first = -1, last = -1;
+        for (int i = 0; i < small.shape.length; i++) {
+            if (small.shape[i] != 1) {
+                if (first < 0) first = i + off;
+                last = i + off;
+            }
+        }
+        int mid = small.size, inner = 1;
+        if (first >= 0) {
+            for (int i = first; i <= last; i++) if (small.shape[i - off] != big.shape[i]) return false;
+            for (int i = last + 1; i < r; i++) inner *= big.shape[i];
+        } else {
+            inner = big.size; // a scalar: one run over everything
+        }
+        if (big.size == 0) return true;
+        int outer = big.size / (mid * inner);
+        if (inner == 1) {
+            for (int o = 0, p = 0; o < outer; o++, p += mid) {
+                if (big.d != null) rowVector64(op, big.d, p, small.d, out.d, mid, swap);
+                else rowVector32(op, big.f, p, small.f, out.f, mid, swap);
+            }
+        } else {
+            for (int o = 0, p = 0; o < outer; o++) {
+                for (int c = 0; c < mid; c++, p += inner) {
+                    if (big.d != null) rowScalar64(op, big.d, p, small.d[c], out.d, inner, swap);
+                    else rowScalar32(op, big.f, p, small.f[c], out.f, inner, swap);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** o[p+i] = op(a[p+i], b[i]) (or op(b[i], a[p+i]) when swapped), i < n. */
+    private static void rowVector64(Binary op, double[] a, int p, double[] b, double[] o, int n, boolean swap) {
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[p + i] = a[p + i] + b[i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[p + i] = a[p + i] * b[i]; break;
+            case SUB:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] - a[p + i];
+                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] - b[i];
+                break;
+            case DIV:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] / a[p + i];
+                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] / b[i];
+                break;
+            default:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = op.apply(b[i], a[p + i]);
+                else for (int i = 0; i < n; i++) o[p + i] = op.apply(a[p + i], b[i]);
+        }
+    }
+
+    private static void rowVector32(Binary op, float[] a, int p, float[] b, float[] o, int n, boolean swap) {
+        switch (op) {
+            case ADD: for (int i = 0; i < n; i++) o[p + i] = a[p + i] + b[i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[p + i] = a[p + i] * b[i]; break;
+            case SUB:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] - a[p + i];
+                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] - b[i];
+                break;
+            case DIV:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] / a[p + i];
+                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] / b[i];
+                break;
+            default:
+                if (swap) for (int i = 0; i < n; i++) o[p + i] = (float) op.apply(b[i], a[p + i]);
+                else for (int i = 0; i < n; i++) o[p + i] = (float) op.apply(a[p + i], b[i]);
+        }
+    }
+
+    /** o[p+i] = op(a[p+i], s) (or op(s, a[p+i]) when swapped), i < n. */
+    private static void rowScalar64(Binary op, double[] a, int p, double s, double[] o, int n, boolean swap) {
+        switch (op) {
+            case ADD: for (int i = p; i < p + n; i++) o[i] = a[i] + s; break;
+            case MUL: for (int i = p; i < p + n; i++) o[i] = a[i] * s; break;
+            case SUB:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = s - a[i];
+                else for (int i = p; i < p + n; i++) o[i] = a[i] - s;
+                break;
+            case DIV:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = s / a[i];
+                else for (int i = p; i < p + n; i++) o[i] = a[i] / s;
+                break;
+            default:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = op.apply(s, a[i]);
+                else for (int i = p; i < p + n; i++) o[i] = op.apply(a[i], s);
+        }
+    }
+
+    private static void rowScalar32(Binary op, float[] a, int p, float s, float[] o, int n, boolean swap) {
+        switch (op) {
+            case ADD: for (int i = p; i < p + n; i++) o[i] = a[i] + s; break;
+            case MUL: for (int i = p; i < p + n; i++) o[i] = a[i] * s; break;
+            case SUB:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = s - a[i];
+                else for (int i = p; i < p + n; i++) o[i] = a[i] - s;
+                break;
+            case DIV:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = s / a[i];
+                else for (int i = p; i < p + n; i++) o[i] = a[i] / s;
+                break;
+            default:
+                if (swap) for (int i = p; i < p + n; i++) o[i] = (float) op.apply(s, a[i]);
+                else for (int i = p; i < p + n; i++) o[i] = (float) op.apply(a[i], s);
+        }
     }
 
     private static void sameShape64(Binary op, double[] a, double[] b, double[] o) {
@@ -475,7 +582,24 @@ public final class NDArray {
         if (!Shapes.broadcastsTo(shape, target)) {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(shape) + " does not broadcast to " + Shapes.str(target));
         }
-        return zeros(dtype, target).add(this);
+        NDArray out = zeros(dtype, target);
+        int r = target.length;
+        int[] st = broadcastStrides(shape, r);
+        int[] idx = new int[r];
+        int src = 0;
+        // A copy, not 0 + x, so that -0.0 stays -0.0.
+        for (int o = 0; o < out.size; o++) {
+            if (d != null) out.d[o] = d[src];
+            else out.f[o] = f[src];
+            for (int ax = r - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                src += st[ax];
+                if (idx[ax] < target[ax]) break;
+                src -= st[ax] * target[ax];
+                idx[ax] = 0;
+            }
+        }
+        return out;
     }
 
     /**
@@ -588,6 +712,12 @@ public final class NDArray {
     /** log(sum(exp(x))) over the axes, computed without overflow. */
     public NDArray logsumexp(int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("logsumexp", axes, shape.length);
+        for (int a : ax) {
+            if (shape[a] == 0) { // the log of an empty sum, as PyTorch: -inf
+                NDArray s = sum(ax, keepDims);
+                return full(dtype, Double.NEGATIVE_INFINITY, s.shape);
+            }
+        }
         NDArray m = max(ax, true);
         // Shift by the max where it is finite; a row of -inf (or +inf) is shifted by 0 to avoid inf - inf.
         NDArray shift = where(m.abs().lt(Double.POSITIVE_INFINITY), m, zeros(dtype));
@@ -602,7 +732,8 @@ public final class NDArray {
         if (n == 0) throw new IllegalArgumentException("argmax: axis " + a + " of shape " + Shapes.str(shape) + " is empty");
         int inner = 1;
         for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = size / (n * inner);
+        int outer = 1;
+        for (int i = 0; i < a; i++) outer *= shape[i];
         int[] os = shape.clone();
         os[a] = 1;
         NDArray out = zeros(DType.F64, os);
