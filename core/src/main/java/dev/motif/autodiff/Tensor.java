@@ -348,10 +348,13 @@ public class Tensor {
     public Tensor matmul(Tensor o) {
         sameDtype("matmul", this, o);
         if (rank() == 1 || o.rank() == 1) {
-            if (rank() == 0 || o.rank() == 0) value.matmul(o.value); // throws the shape error
+            // Check (and find the result's shape) on the operands as given, so a shape error names
+            // [k], not the promoted [1, k].
+            if (rank() == 0 || o.rank() == 0) value.matmul(o.value); // throws the kernel's rank error
+            int[] outShape = matmulShape(shape(), o.shape());
             Tensor x = rank() == 1 ? reshape(1, size()) : this;
             Tensor y = o.rank() == 1 ? o.reshape(o.size(), 1) : o;
-            return x.matmul(y).reshape(value.matmul(o.value).shape());
+            return x.matmul(y).reshape(outShape);
         }
         Tensor a = this;
         return record("matmul", value.matmul(o.value), g -> new Tensor[] {
@@ -579,6 +582,23 @@ public class Tensor {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The shape of a matmul of operands of rank >= 1 (NumPy rules), or the error the kernel would give. */
+    private static int[] matmulShape(int[] a, int[] b) {
+        int[] x = a.length == 1 ? new int[] {1, a[0]} : a;
+        int[] y = b.length == 1 ? new int[] {b[0], 1} : b;
+        int k = x[x.length - 1], k2 = y[y.length - 2];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a) + " and " + Shapes.str(b)
+                    + " do not align (" + k + " columns against " + k2 + " rows)");
+        }
+        int[] batch = Shapes.broadcast("matmul", Arrays.copyOf(x, x.length - 2), Arrays.copyOf(y, y.length - 2));
+        int[] out = Arrays.copyOf(batch, batch.length + (a.length == 1 ? 0 : 1) + (b.length == 1 ? 0 : 1));
+        int i = batch.length;
+        if (a.length > 1) out[i++] = x[x.length - 2];
+        if (b.length > 1) out[i] = y[y.length - 1];
+        return out;
+    }
 
     private int[] keptShape(int[] sortedAxes) {
         int[] k = value.shape();
