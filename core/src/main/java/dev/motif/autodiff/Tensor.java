@@ -195,17 +195,36 @@ public class Tensor {
         Tensor a = this;
         if (p == 1) return this;
         if (p == 2) return mul(this);
+        // p·x^(p−1) would be 0·∞ = NaN at x = 0; x⁰ is constant, so its derivative is 0 everywhere.
+        if (p == 0) return record("pow", value.pow(0.0), g -> new Tensor[] {g.mul(0.0)}, a);
         return record("pow", value.pow(p), g -> new Tensor[] {g.mul(a.pow(p - 1).mul(p))}, a);
     }
 
-    /** x^y elementwise with broadcasting; the gradient in y uses log x (so x must be positive where it matters). */
+    /**
+     * x^y elementwise with broadcasting; the gradient in y uses log x (so x must be positive where
+     * it matters). At a zero base it follows PyTorch: d/dx is 0 where y = 0, and d/dy is 0 where
+     * y >= 0 (0^y is constant there).
+     */
     public Tensor pow(Tensor y) {
         sameDtype("pow", this, y);
         Tensor a = this;
         NDArray out = value.pow(y.value);
-        return record("pow", out, g -> new Tensor[] {
-                g.mul(y).mul(a.pow(y.sub(1.0))).sumTo(a.shape()),
-                y.requiresGrad ? g.mul(a.pow(y)).mul(a.log()).sumTo(y.shape()) : null}, a, y);
+        Tensor[] self = new Tensor[1];
+        self[0] = record("pow", out, g -> new Tensor[] {
+                a.requiresGrad ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
+                y.requiresGrad ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
+                a, y);
+        return self[0];
+    }
+
+    /**
+     * {@code a} with 1 substituted where {@code mask} is set: evaluating y·x^(y−1) or log x there
+     * would give 0·∞ = NaN where the true derivative is 0. With a substituted constant every higher
+     * derivative stays finite too (a masked where after the fact would still send 0·∞ back).
+     */
+    private static Tensor baseOneWhere(Tensor a, NDArray mask) {
+        if (mask.sum().item() == 0) return a;
+        return where(mask, a.constLike(1), a);
     }
 
     public Tensor exp() {
