@@ -116,6 +116,9 @@ public final class Autodiff {
      */
     public static List<Tensor> grad(List<? extends Tensor> outputs, List<? extends Tensor> gradOutputs,
                                     List<? extends Tensor> inputs, boolean createGraph) {
+        if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
+            throw new IllegalArgumentException("grad: " + gradOutputs.size() + " gradOutputs for " + outputs.size() + " outputs");
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         for (int i = 0; i < outputs.size(); i++) {
             Tensor y = outputs.get(i);
@@ -131,6 +134,9 @@ public final class Autodiff {
                 if (!Arrays.equals(seed.shape(), y.shape())) {
                     throw new IllegalArgumentException("grad: gradOutput " + i + " has shape " + Shapes.str(seed.shape())
                             + " but output " + i + " has shape " + Shapes.str(y.shape()));
+                }
+                if (seed.dtype() != y.dtype()) {
+                    throw new IllegalArgumentException("grad: gradOutput " + i + " is " + seed.dtype() + " but output " + i + " is " + y.dtype());
                 }
             }
             accumulate(grads, y, seed);
