@@ -202,6 +202,12 @@ class GraphBehaviourTest {
         IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
                 () -> Autodiff.grad(List.of(x.exp()), List.of(Tensor.constant(NDArray.vector(1, 2, 3))), List.of(x), false));
         assertTrue(e2.getMessage().contains("[3]") && e2.getMessage().contains("[2]"), e2.getMessage());
+        IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
+                () -> Autodiff.grad(List.of(x.exp()), List.of(Tensor.constant(NDArray.of(new float[] {1, 2}, 2))), List.of(x), false));
+        assertTrue(e3.getMessage().contains("F32") && e3.getMessage().contains("F64"), e3.getMessage());
+        IllegalArgumentException e4 = assertThrows(IllegalArgumentException.class,
+                () -> Autodiff.grad(List.of(x.exp(), x.sin()), List.of(Tensor.constant(NDArray.vector(1, 2))), List.of(x), false));
+        assertTrue(e4.getMessage().contains("1 gradOutputs for 2 outputs"), e4.getMessage());
     }
 
     @Test
