@@ -23,6 +23,8 @@ public final class Autodiff {
     private static final Tensor[] NO_INPUTS = new Tensor[0];
     private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
     private static final ThreadLocal<boolean[]> ANOMALY = ThreadLocal.withInitial(() -> new boolean[] {false});
+    /** The node whose backward rule is running on this thread (null outside backward), so anomalies can name it. */
+    private static final ThreadLocal<Node[]> IN_BACKWARD = ThreadLocal.withInitial(() -> new Node[1]);
 
     /** Whether ops on this thread record the graph. */
     public static boolean isGradEnabled() {
@@ -87,7 +89,11 @@ public final class Autodiff {
         }
         int at = 0;
         while (Double.isFinite(out.getFlat(at))) at++;
-        throw new AnomalyException(op + " produced " + out.getFlat(at) + " at flat index " + at + " of its output "
+        // Backward rules are written with ops, so the failing op is usually a div or mul inside
+        // some backward rule; name that rule too, as the op the user wrote.
+        Node running = IN_BACKWARD.get()[0];
+        String where = running == null ? "" : "backward of " + running.op + " (input shapes [" + inputShapes(running) + "]): ";
+        throw new AnomalyException(where + op + " produced " + out.getFlat(at) + " at flat index " + at + " of its output "
                 + Shapes.str(out.shape()) + " from input shapes [" + shapes + "]"
                 + (inputsFinite ? " (all inputs finite)" : " (an input was already non-finite)"));
     }
@@ -110,6 +116,9 @@ public final class Autodiff {
      */
     public static List<Tensor> grad(List<? extends Tensor> outputs, List<? extends Tensor> gradOutputs,
                                     List<? extends Tensor> inputs, boolean createGraph) {
+        if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
+            throw new IllegalArgumentException("grad: " + gradOutputs.size() + " gradOutputs for " + outputs.size() + " outputs");
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         for (int i = 0; i < outputs.size(); i++) {
             Tensor y = outputs.get(i);
@@ -125,6 +134,9 @@ public final class Autodiff {
                 if (!Arrays.equals(seed.shape(), y.shape())) {
                     throw new IllegalArgumentException("grad: gradOutput " + i + " has shape " + Shapes.str(seed.shape())
                             + " but output " + i + " has shape " + Shapes.str(y.shape()));
+                }
+                if (seed.dtype() != y.dtype()) {
+                    throw new IllegalArgumentException("grad: gradOutput " + i + " is " + seed.dtype() + " but output " + i + " is " + y.dtype());
                 }
             }
             accumulate(grads, y, seed);
@@ -185,7 +197,7 @@ public final class Autodiff {
                 if (t.node == null) continue;
                 Tensor g = grads.get(t);
                 if (g == null) continue;
-                Tensor[] gi = t.node.backward.apply(g);
+                Tensor[] gi = applyBackward(t.node, g);
                 Tensor[] ins = t.node.inputs;
                 for (int k = 0; k < ins.length; k++) {
                     if (gi[k] == null || !ins[k].requiresGrad() || !leads.containsKey(ins[k])) continue;
@@ -198,15 +210,30 @@ public final class Autodiff {
         }
     }
 
+    private static Tensor[] applyBackward(Node node, Tensor g) {
+        Node[] running = IN_BACKWARD.get();
+        Node outer = running[0];
+        running[0] = node;
+        try {
+            return node.backward.apply(g);
+        } finally {
+            running[0] = outer;
+        }
+    }
+
     private static void checkGradient(Node node, int k, Tensor g) {
         if (g.value().allFinite()) return;
+        throw new AnomalyException("backward of " + node.op + " produced a non-finite gradient for input " + k
+                + " (input shapes [" + inputShapes(node) + "])");
+    }
+
+    private static String inputShapes(Node node) {
         StringBuilder shapes = new StringBuilder();
         for (int i = 0; i < node.inputs.length; i++) {
             if (i > 0) shapes.append(", ");
             shapes.append(Shapes.str(node.inputs[i].shape()));
         }
-        throw new AnomalyException("backward of " + node.op + " produced a non-finite gradient for input " + k
-                + " (input shapes [" + shapes + "])");
+        return shapes.toString();
     }
 
     /**

@@ -195,17 +195,36 @@ public class Tensor {
         Tensor a = this;
         if (p == 1) return this;
         if (p == 2) return mul(this);
+        // p·x^(p−1) would be 0·∞ = NaN at x = 0; x⁰ is constant, so its derivative is 0 everywhere.
+        if (p == 0) return record("pow", value.pow(0.0), g -> new Tensor[] {g.mul(0.0)}, a);
         return record("pow", value.pow(p), g -> new Tensor[] {g.mul(a.pow(p - 1).mul(p))}, a);
     }
 
-    /** x^y elementwise with broadcasting; the gradient in y uses log x (so x must be positive where it matters). */
+    /**
+     * x^y elementwise with broadcasting; the gradient in y uses log x (so x must be positive where
+     * it matters). At a zero base it follows PyTorch: d/dx is 0 where y = 0, and d/dy is 0 where
+     * y >= 0 (0^y is constant there).
+     */
     public Tensor pow(Tensor y) {
         sameDtype("pow", this, y);
         Tensor a = this;
         NDArray out = value.pow(y.value);
-        return record("pow", out, g -> new Tensor[] {
-                g.mul(y).mul(a.pow(y.sub(1.0))).sumTo(a.shape()),
-                y.requiresGrad ? g.mul(a.pow(y)).mul(a.log()).sumTo(y.shape()) : null}, a, y);
+        Tensor[] self = new Tensor[1];
+        self[0] = record("pow", out, g -> new Tensor[] {
+                a.requiresGrad ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
+                y.requiresGrad ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
+                a, y);
+        return self[0];
+    }
+
+    /**
+     * {@code a} with 1 substituted where {@code mask} is set: evaluating y·x^(y−1) or log x there
+     * would give 0·∞ = NaN where the true derivative is 0. With a substituted constant every higher
+     * derivative stays finite too (a masked where after the fact would still send 0·∞ back).
+     */
+    private static Tensor baseOneWhere(Tensor a, NDArray mask) {
+        if (mask.sum().item() == 0) return a;
+        return where(mask, a.constLike(1), a);
     }
 
     public Tensor exp() {
@@ -348,10 +367,13 @@ public class Tensor {
     public Tensor matmul(Tensor o) {
         sameDtype("matmul", this, o);
         if (rank() == 1 || o.rank() == 1) {
-            if (rank() == 0 || o.rank() == 0) value.matmul(o.value); // throws the shape error
+            // Check (and find the result's shape) on the operands as given, so a shape error names
+            // [k], not the promoted [1, k].
+            if (rank() == 0 || o.rank() == 0) value.matmul(o.value); // throws the kernel's rank error
+            int[] outShape = matmulShape(shape(), o.shape());
             Tensor x = rank() == 1 ? reshape(1, size()) : this;
             Tensor y = o.rank() == 1 ? o.reshape(o.size(), 1) : o;
-            return x.matmul(y).reshape(value.matmul(o.value).shape());
+            return x.matmul(y).reshape(outShape);
         }
         Tensor a = this;
         return record("matmul", value.matmul(o.value), g -> new Tensor[] {
@@ -579,6 +601,23 @@ public class Tensor {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The shape of a matmul of operands of rank >= 1 (NumPy rules), or the error the kernel would give. */
+    private static int[] matmulShape(int[] a, int[] b) {
+        int[] x = a.length == 1 ? new int[] {1, a[0]} : a;
+        int[] y = b.length == 1 ? new int[] {b[0], 1} : b;
+        int k = x[x.length - 1], k2 = y[y.length - 2];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a) + " and " + Shapes.str(b)
+                    + " do not align (" + k + " columns against " + k2 + " rows)");
+        }
+        int[] batch = Shapes.broadcast("matmul", Arrays.copyOf(x, x.length - 2), Arrays.copyOf(y, y.length - 2));
+        int[] out = Arrays.copyOf(batch, batch.length + (a.length == 1 ? 0 : 1) + (b.length == 1 ? 0 : 1));
+        int i = batch.length;
+        if (a.length > 1) out[i++] = x[x.length - 2];
+        if (b.length > 1) out[i] = y[y.length - 1];
+        return out;
+    }
 
     private int[] keptShape(int[] sortedAxes) {
         int[] k = value.shape();

@@ -1,6 +1,5 @@
 package dev.motif.nn;
 
-import dev.motif.array.NDArray;
 import dev.motif.array.Shapes;
 import dev.motif.autodiff.Tensor;
 
@@ -26,7 +25,16 @@ public final class Losses {
         if (logits.shape(0) != labels.length) {
             throw new IllegalArgumentException("crossEntropy: " + labels.length + " labels for logits of shape " + Shapes.str(logits.shape()));
         }
-        Tensor picked = logits.mul(Tensor.constant(NDArray.oneHot(logits.dtype(), labels, logits.shape(1)))).sum(new int[] {1}, false);
+        // Gather z[i, label_i] rather than summing z·onehot: a masked logit of -inf times 0 is NaN.
+        int c = logits.shape(1);
+        int[] flat = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= c) {
+                throw new IllegalArgumentException("crossEntropy: label " + labels[i] + " at position " + i + " is not in [0, " + c + ")");
+            }
+            flat[i] = i * c + labels[i];
+        }
+        Tensor picked = logits.reshape(-1).indexSelect(0, flat);
         return logits.logsumexp(new int[] {1}, false).sub(picked).mean();
     }
 

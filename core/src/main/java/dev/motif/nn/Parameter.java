@@ -26,8 +26,10 @@ public final class Parameter extends Tensor {
     }
 
     /**
-     * Replaces the value (same shape and dtype), as optimizers and checkpoint loading do. Graphs
-     * recorded before keep the old value.
+     * Replaces the value (same shape and dtype), as optimizers and checkpoint loading do. Outputs
+     * computed before keep their values, but backward rules read this parameter when they run
+     * (the gradient with respect to its partner in a product is the parameter's value), so
+     * backpropagate before changing a parameter, as an optimizer step after backward does.
      */
     public void set(NDArray v) {
         if (!Arrays.equals(v.shape(), value().shape()) || v.dtype() != value().dtype()) {

@@ -34,6 +34,23 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
         public int[] shape() {
             return shape.clone();
         }
+
+        // A record compares array components by identity; compare the shape by content, so that
+        // two reports of the same model (say, before and after a checkpoint round trip) are equal.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && name.equals(e.name) && java.util.Arrays.equals(shape, e.shape) && size == e.size && sites.equals(e.sites);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(name, java.util.Arrays.hashCode(shape), size, sites);
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[name=" + name + ", shape=" + Shapes.str(shape) + ", size=" + size + ", sites=" + sites + "]";
+        }
     }
 
     public SharingReport {
