@@ -16,6 +16,10 @@ import java.util.Map;
  * cell at every step). {@link #parameters()} lists each unique parameter once, in registration
  * order; {@link #parameterUses()} lists every (path, parameter) pair, shared ones repeatedly.
  *
+ * <p>A module reads its parameters through {@link #param(String)} (or accessors built on it, as
+ * {@code Linear.weight()} is) rather than caching them in fields: {@link #replaceParameter}, which
+ * a checkpoint uses to restore a tie, changes the slot, and only a read through the slot sees it.
+ *
  * <pre>{@code
  * class Twice extends Module {
  *     final Linear layer = child("layer", new Linear(4, 4, DType.F64, rng));
