@@ -4,6 +4,7 @@ import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.array.Shapes;
 import dev.motif.array.SpecialFunctions;
+import dev.motif.array.Windows;
 
 import java.util.Arrays;
 
@@ -426,6 +427,38 @@ public class Tensor {
             }
             return gs;
         }, parts);
+    }
+
+    /**
+     * Sliding 2-D windows as columns: (N, C, H, W) to (N, C·kh·kw, outH·outW), as PyTorch's
+     * unfold. A convolution is this followed by one matrix product with the kernel; the
+     * gradient is {@link #col2im2d}, which sums what every window position sends back.
+     */
+    public Tensor im2col2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        NDArray out = Windows.im2col2d(value, kh, kw, sh, sw, ph, pw, dh, dw); // validates the rank first
+        int h = shape(2), w = shape(3);
+        return record("im2col2d", out,
+                g -> new Tensor[] {g.col2im2d(h, w, kh, kw, sh, sw, ph, pw, dh, dw)}, this);
+    }
+
+    /** The adjoint of {@link #im2col2d}: columns back to an (N, C, h, w) image, overlaps summed. */
+    public Tensor col2im2d(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        return record("col2im2d", Windows.col2im2d(value, h, w, kh, kw, sh, sw, ph, pw, dh, dw),
+                g -> new Tensor[] {g.im2col2d(kh, kw, sh, sw, ph, pw, dh, dw)}, this);
+    }
+
+    /** Sliding 1-D windows as columns: (N, C, L) to (N, C·k, outL). */
+    public Tensor im2col1d(int k, int stride, int padding, int dilation) {
+        NDArray out = Windows.im2col1d(value, k, stride, padding, dilation);
+        int len = shape(2);
+        return record("im2col1d", out,
+                g -> new Tensor[] {g.col2im1d(len, k, stride, padding, dilation)}, this);
+    }
+
+    /** The adjoint of {@link #im2col1d}. */
+    public Tensor col2im1d(int length, int k, int stride, int padding, int dilation) {
+        return record("col2im1d", Windows.col2im1d(value, length, k, stride, padding, dilation),
+                g -> new Tensor[] {g.im2col1d(k, stride, padding, dilation)}, this);
     }
 
     /** Converts to another dtype; the gradient converts back. */
