@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs the Motif JMH benchmarks and their PyTorch peers in one go, on the same machine, and
+# prints the figures side by side with ratios (PyTorch time / Motif time).
+#
+#   bench/peers/run.sh                      # everything, default iteration counts
+#   JMH_OPTS="-wi 2 -i 3" bench/peers/run.sh OpOverheadBench   # a subset, quicker
+#
+# Environment: JMH_OPTS (default "-wi 3 -w 1s -i 5 -r 1s -f 1"), PEER_SECONDS (per PyTorch case,
+# default 2), PYTHON (an interpreter with torch; otherwise python3 and /usr/bin/python3 are tried).
+# Results go to bench/target/peers-<time>/. Without torch the Motif part still runs.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+jar=bench/target/benchmarks.jar
+peers=bench/peers
+filter="${1:-MatmulBench|OpOverheadBench}"
+jmh_opts="${JMH_OPTS:--wi 3 -w 1s -i 5 -r 1s -f 1}"
+peer_seconds="${PEER_SECONDS:-2}"
+out="bench/target/peers-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+
+if [[ ! -f "$jar" ]]; then
+  echo "== $jar missing: building it (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package
+fi
+
+# Any python3 runs report.py; the peers need one that imports torch (Debian's python3-torch
+# lives in /usr/bin/python3, which a pyenv shim may hide).
+torch_py=""
+for p in ${PYTHON:-} python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import torch' >/dev/null 2>&1; then torch_py="$p"; break; fi
+done
+report_py="$torch_py"
+if [[ -z "$report_py" ]]; then
+  for p in python3 /usr/bin/python3; do command -v "$p" >/dev/null 2>&1 && { report_py="$p"; break; }; done
+fi
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+java -version 2>&1 | head -1
+java -cp "$jar" dev.motif.bench.BlasInfo 2>/dev/null | tee "$out/blas.txt"
+blas_param=()
+if ! grep -q 'nativeAvailable=true' "$out/blas.txt"; then
+  echo "== native BLAS not available: MatmulBench runs with blas=JAVA only"
+  blas_param=(-p blas=JAVA)
+fi
+
+echo "== JMH: $filter $jmh_opts"
+# shellcheck disable=SC2086
+java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench)' || true
+
+ops_json="" mm_json=""
+if [[ -n "$torch_py" ]]; then
+  echo "== PyTorch peers ($torch_py)"
+  if [[ "$filter" == *OpOverhead* ]]; then
+    "$torch_py" "$peers/torch_ops.py" --seconds "$peer_seconds" --json "$out/torch_ops.json" && ops_json="$out/torch_ops.json"
+  fi
+  if [[ "$filter" == *Matmul* ]]; then
+    "$torch_py" "$peers/torch_matmul.py" --seconds "$peer_seconds" --json "$out/torch_matmul.json" && mm_json="$out/torch_matmul.json"
+  fi
+else
+  echo "== PyTorch not found (no python3 here imports torch; on Debian: apt-get install python3-torch): peers skipped, no ratios"
+fi
+
+if [[ -n "$report_py" ]]; then
+  "$report_py" "$peers/report.py" "$out/jmh.json" "${ops_json:-none}" "${mm_json:-none}" | tee "$out/report.txt"
+else
+  echo "== no python3 for the report; JMH results are in $out/jmh.json"
+fi
+echo "== results in $out"
