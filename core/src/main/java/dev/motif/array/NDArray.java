@@ -643,12 +643,7 @@ public final class NDArray {
         }
         if (ax.length == 0) cur = reduceAxisScalar(kind);
         if (keepDims) return cur.reshape(kept);
-        int[] out = new int[shape.length - ax.length];
-        for (int i = 0, j = 0, k = 0; i < shape.length; i++) {
-            if (k < ax.length && ax[k] == i) k++;
-            else out[j++] = shape[i];
-        }
-        return cur.reshape(out);
+        return cur.reshape(Shapes.drop(shape, ax));
     }
 
     private NDArray reduceAxisScalar(Reduce kind) {
@@ -722,7 +717,7 @@ public final class NDArray {
         // Shift by the max where it is finite; a row of -inf (or +inf) is shifted by 0 to avoid inf - inf.
         NDArray shift = where(m.abs().lt(Double.POSITIVE_INFINITY), m, zeros(dtype));
         NDArray s = sub(shift).exp().sum(ax, true).log().add(shift);
-        return keepDims ? s : s.reshape(dropAxes(s.shape, ax));
+        return keepDims ? s : s.reshape(Shapes.drop(s.shape, ax));
     }
 
     /** Index of the largest element along one axis (first one on ties), as an F64 array of indices. */
@@ -751,17 +746,9 @@ public final class NDArray {
                 out.setFlat(o * inner + j, best);
             }
         }
-        return keepDims ? out : out.reshape(dropAxes(os, new int[] {a}));
+        return keepDims ? out : out.reshape(Shapes.drop(os, new int[] {a}));
     }
 
-    private static int[] dropAxes(int[] shape, int[] sortedAxes) {
-        int[] out = new int[shape.length - sortedAxes.length];
-        for (int i = 0, j = 0, k = 0; i < shape.length; i++) {
-            if (k < sortedAxes.length && sortedAxes[k] == i) k++;
-            else out[j++] = shape[i];
-        }
-        return out;
-    }
 
     // ---------------------------------------------------------------- shape
 
@@ -830,13 +817,7 @@ public final class NDArray {
 
     /** Swaps two axes. */
     public NDArray transpose(int a, int b) {
-        int r = shape.length;
-        int x = Shapes.axis("transpose", a, r), y = Shapes.axis("transpose", b, r);
-        int[] p = new int[r];
-        for (int i = 0; i < r; i++) p[i] = i;
-        p[x] = y;
-        p[y] = x;
-        return permute(p);
+        return permute(Shapes.swap("transpose", shape.length, a, b));
     }
 
     /** Swaps the last two axes (the matrix transpose of every matrix in a batch). */

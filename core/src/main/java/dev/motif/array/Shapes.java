@@ -81,4 +81,24 @@ public final class Shapes {
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }
+
+    /** The shape without the given (sorted, distinct) axes: what a reduction without keepDims leaves. */
+    public static int[] drop(int[] shape, int[] sortedAxes) {
+        int[] out = new int[shape.length - sortedAxes.length];
+        for (int i = 0, j = 0, k = 0; i < shape.length; i++) {
+            if (k < sortedAxes.length && sortedAxes[k] == i) k++;
+            else out[j++] = shape[i];
+        }
+        return out;
+    }
+
+    /** The permutation of a rank-r array that swaps axes a and b (negative axes count from the end). */
+    public static int[] swap(String op, int rank, int a, int b) {
+        int x = axis(op, a, rank), y = axis(op, b, rank);
+        int[] p = new int[rank];
+        for (int i = 0; i < rank; i++) p[i] = i;
+        p[x] = y;
+        p[y] = x;
+        return p;
+    }
 }

@@ -563,13 +563,7 @@ public class Tensor {
 
     /** Swaps two axes. */
     public Tensor transpose(int a, int b) {
-        int r = rank();
-        int x = Shapes.axis("transpose", a, r), y = Shapes.axis("transpose", b, r);
-        int[] p = new int[r];
-        for (int i = 0; i < r; i++) p[i] = i;
-        p[x] = y;
-        p[y] = x;
-        return permute(p);
+        return permute(Shapes.swap("transpose", rank(), a, b));
     }
 
     /** Swaps the last two axes. */
@@ -659,12 +653,6 @@ public class Tensor {
     }
 
     private int[] dropped(int[] sortedAxes) {
-        int[] s = value.shape();
-        int[] out = new int[s.length - sortedAxes.length];
-        for (int i = 0, j = 0, k = 0; i < s.length; i++) {
-            if (k < sortedAxes.length && sortedAxes[k] == i) k++;
-            else out[j++] = s[i];
-        }
-        return out;
+        return Shapes.drop(value.shape(), sortedAxes);
     }
 }
