@@ -582,20 +582,24 @@ public final class NDArray {
         if (!Shapes.broadcastsTo(shape, target)) {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(shape) + " does not broadcast to " + Shapes.str(target));
         }
-        NDArray out = zeros(dtype, target);
-        int r = target.length;
-        int[] st = broadcastStrides(shape, r);
+        // A copy, not 0 + x, so that -0.0 stays -0.0.
+        return strided(target.clone(), broadcastStrides(shape, target.length));
+    }
+
+    /** A new contiguous array of shape {@code os} whose element at index i reads this one at Σ iₖ·stridesₖ. */
+    private NDArray strided(int[] os, int[] strides) {
+        NDArray out = zeros(dtype, os);
+        int r = os.length;
         int[] idx = new int[r];
         int src = 0;
-        // A copy, not 0 + x, so that -0.0 stays -0.0.
         for (int o = 0; o < out.size; o++) {
             if (d != null) out.d[o] = d[src];
             else out.f[o] = f[src];
             for (int ax = r - 1; ax >= 0; ax--) {
                 idx[ax]++;
-                src += st[ax];
-                if (idx[ax] < target[ax]) break;
-                src -= st[ax] * target[ax];
+                src += strides[ax];
+                if (idx[ax] < os[ax]) break;
+                src -= strides[ax] * os[ax];
                 idx[ax] = 0;
             }
         }
@@ -795,24 +799,10 @@ public final class NDArray {
         if (identity) return this;
         int[] os = new int[r];
         for (int i = 0; i < r; i++) os[i] = shape[p[i]];
-        NDArray out = zeros(dtype, os);
         int[] st = Shapes.strides(shape);
         int[] srcStride = new int[r];
         for (int i = 0; i < r; i++) srcStride[i] = st[p[i]];
-        int[] idx = new int[r];
-        int src = 0;
-        for (int o = 0; o < out.size; o++) {
-            if (d != null) out.d[o] = d[src];
-            else out.f[o] = f[src];
-            for (int ax = r - 1; ax >= 0; ax--) {
-                idx[ax]++;
-                src += srcStride[ax];
-                if (idx[ax] < os[ax]) break;
-                src -= srcStride[ax] * os[ax];
-                idx[ax] = 0;
-            }
-        }
-        return out;
+        return strided(os, srcStride);
     }
 
     /** Swaps two axes. */
