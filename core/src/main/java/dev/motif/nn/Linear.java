@@ -48,6 +48,15 @@ public final class Linear extends Module {
         return hasBias ? y.add(bias()) : y;
     }
 
+    /** An independent copy: a Linear shares nothing across positions, so untying only copies it. */
+    @Override
+    public Linear untie() {
+        Linear copy = new Linear(in, out, hasBias, weight().dtype(), new java.util.SplittableRandom(0));
+        copy.weight().set(weight().value().copy());
+        if (hasBias) copy.bias().set(bias().value().copy());
+        return copy;
+    }
+
     public int inFeatures() {
         return in;
     }

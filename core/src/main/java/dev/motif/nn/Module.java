@@ -159,6 +159,22 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * The unshared counterpart of this module: it computes the same function at the moment of
+     * untying, holds none of this module's parameter objects (values are copied), and gives every
+     * use site of a shared parameter its own copy, so that it then trains independently. A
+     * convolution becomes a locally connected layer, a module used at two sites becomes two
+     * modules. Applied to a whole model, it unties every sharing layer in it.
+     *
+     * <p>The default serves modules without parameters (activations, pooling, reshapes), which
+     * have nothing to copy and return themselves; a module with parameters must override it.
+     */
+    public Module untie() {
+        if (parameters().isEmpty()) return this;
+        throw new UnsupportedOperationException(describe() + " (" + getClass().getName()
+                + ") has parameters but does not implement untie(); override it to return its unshared counterpart");
+    }
+
     /** A one-line description for reports, such as {@code Linear(4 -> 2)}. */
     public String describe() {
         return getClass().getSimpleName();

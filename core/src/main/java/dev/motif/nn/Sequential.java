@@ -33,6 +33,14 @@ public final class Sequential extends Module {
         return x;
     }
 
+    /** Each layer untied in turn; a layer that appears at two positions becomes two independent layers. */
+    @Override
+    public Sequential untie() {
+        Sequential s = new Sequential();
+        for (Module m : layers) s.add(m.untie());
+        return s;
+    }
+
     @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Sequential(");
