@@ -57,7 +57,7 @@ public final class SvgPlot {
 
     // A palette that stays distinguishable for the colour-blind (Okabe and Ito's colours).
     private static final String[] COLORS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"};
-    private static final int WIDTH = 640, HEIGHT = 400, LEFT = 70, RIGHT = 20, TOP = 36, BOTTOM = 56;
+    private static final int WIDTH = 780, HEIGHT = 400, LEFT = 70, RIGHT = 160, TOP = 36, BOTTOM = 56;
 
     private final String title, xLabel, yLabel;
     private final List<Series> series = new ArrayList<>();
@@ -163,12 +163,18 @@ public final class SvgPlot {
 
     private void legend(StringBuilder sb) {
         double y = TOP + 14;
+        if (!series.isEmpty()) {
+            // The legend sits right of the plot area, so it never hides data.
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"white\" stroke=\"#c0c0c0\"/>%n",
+                    WIDTH - RIGHT + 8, TOP, RIGHT - 14, series.size() * 16 + 6));
+        }
         for (int s = 0; s < series.size(); s++, y += 16) {
             String color = COLORS[s % COLORS.length];
-            double x = WIDTH - RIGHT - 150;
+            double x = WIDTH - RIGHT + 14;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"/>%n",
                     x, y - 4, x + 18, y - 4, color));
-            text(sb, x + 24, y, "start", 11, series.get(s).name());
+            String name = series.get(s).name();
+            text(sb, x + 24, y, "start", 11, name.length() > 18 ? name.substring(0, 17) + "\u2026" : name); // the box is 18 characters wide
         }
     }
 
@@ -196,7 +202,11 @@ public final class SvgPlot {
             }
         }
         if (lo > hi) return log ? new double[] {1, 10} : new double[] {0, 1};
-        if (log) return lo == hi ? new double[] {lo / 2, hi * 2} : new double[] {lo, hi};
+        if (log) {
+            if (lo == hi) return new double[] {lo / 2, hi * 2};
+            double pad = Math.pow(hi / lo, 0.04); // the same 4 % margin, in log space
+            return new double[] {lo / pad, hi * pad};
+        }
         if (lo == hi) return new double[] {lo - Math.max(1, Math.abs(lo)) * 0.5, hi + Math.max(1, Math.abs(hi)) * 0.5};
         double pad = (hi - lo) * 0.04;
         return new double[] {lo - pad, hi + pad};
