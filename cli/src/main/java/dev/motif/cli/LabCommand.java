@@ -1,0 +1,149 @@
+package dev.motif.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.motif.lab.Experiment;
+import dev.motif.lab.Experiments;
+import dev.motif.lab.Figure;
+import dev.motif.lab.Report;
+import dev.motif.lab.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code motif lab NAME}: runs one of the experiments about sharing and writes its report: a
+ * markdown table and findings on stdout and in {@code OUT/NAME.md}, a plot in
+ * {@code OUT/NAME.svg}, and with {@code --json} the raw numbers.
+ */
+@Command(name = "lab",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = {
+                "Runs an experiment that tests a claim about parameter sharing, and reports what it measured.",
+                "",
+                "Without NAME, lists the experiments. Each run prints a markdown table and its findings, and writes "
+                        + "OUT/NAME.md and OUT/NAME.svg (a plot). Every configuration is repeated over --seeds seeds "
+                        + "(seed, seed+1, ...), so the same command gives the same numbers.",
+                ""},
+        footer = {"", "Examples:",
+                "  motif lab                                  list the experiments",
+                "  motif lab data-efficiency --seeds 3        conv vs its untied twin vs dense",
+                "  motif lab dna-motif --json dna.json --out results"})
+public final class LabCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "The experiment; omit it to list them.")
+    String name;
+
+    @Option(names = "--seed", defaultValue = "1", description = "First seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Repetitions per configuration (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--full", description = "The long version (data-efficiency: up to all 60,000 training images).")
+    boolean full;
+
+    @Option(names = "--quick", description = "The short version the tour runs, on the data shipped with Motif.")
+    boolean quick;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (default: Debian's dataset-fashion-mnist, else the shipped subset).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/lab", description = "Where NAME.md and NAME.svg go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report's numbers as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (name == null) {
+            o.println("Experiments (motif lab NAME):");
+            for (Experiment e : Experiments.all()) o.printf("  %-18s %s%n", e.name(), e.summary());
+            o.flush();
+            return 0;
+        }
+        Experiment experiment;
+        Settings settings;
+        try {
+            experiment = Experiments.named(name);
+            settings = new Settings(seed, seeds, full, quick, data);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Report report = experiment.run(settings, new StageProgress(spec.commandLine().getErr()));
+        String plot = report.figure() == null ? null : experiment.name() + ".svg";
+        String markdown = report.toMarkdown(plot);
+        Files.createDirectories(out);
+        if (plot != null) Files.writeString(out.resolve(plot), svg(report.figure()));
+        Files.writeString(out.resolve(experiment.name() + ".md"), markdown);
+        if (json != null) writeJson(json, report);
+        o.print(markdown);
+        o.println();
+        o.println("Wrote " + out.resolve(experiment.name() + ".md") + (plot == null ? "" : " and " + out.resolve(plot))
+                + (json == null ? "" : "; JSON in " + json));
+        o.flush();
+        return 0;
+    }
+
+    /** The figure drawn as SVG. */
+    static String svg(Figure f) {
+        SvgPlot p = new SvgPlot(f.title(), f.xLabel(), f.yLabel());
+        if (f.logX()) p.logX();
+        for (Figure.Curve c : f.curves()) {
+            SvgPlot.Series s = SvgPlot.Series.line(c.name(), c.x(), c.y());
+            p.add(c.errors() == null ? s : s.withErrors(c.errors()));
+        }
+        return p.toSvg();
+    }
+
+    static void writeJson(Path file, Report report) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("experiment", report.experiment());
+        root.put("title", report.title());
+        root.put("header", report.table().header());
+        root.put("rows", report.table().rows());
+        root.put("findings", report.findings());
+        root.put("data", report.data());
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n");
+    }
+
+    /** Progress as plain lines on stderr: one when a stage starts and at most one a second after that. */
+    static final class StageProgress implements dev.motif.lab.Progress {
+        private final PrintWriter err;
+        private String stage = "";
+        private long last;
+
+        StageProgress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void update(String stage, long done, long total) {
+            long now = System.nanoTime();
+            if (!stage.equals(this.stage) || now - last > 1_000_000_000L || done == total) {
+                err.printf("  %s: %d/%d%n", stage, done, total);
+                err.flush();
+                this.stage = stage;
+                last = now;
+            }
+        }
+    }
+}
