@@ -118,12 +118,17 @@ final class ConvGeometry {
     String describe() {
         StringBuilder sb = new StringBuilder().append(inC).append(" -> ").append(outC).append(", ");
         sb.append(spatialRank == 1 ? String.valueOf(kw) : kh + "x" + kw);
-        if (sh != 1 || sw != 1) sb.append(", stride ").append(spatialRank == 1 ? String.valueOf(sw) : sh + "x" + sw);
+        if (sh != 1 || sw != 1) sb.append(", stride ").append(pair(sh, sw));
         if (options.same()) sb.append(", padding same");
-        else if (padTop != 0 || padLeft != 0) sb.append(", padding ").append(spatialRank == 1 ? String.valueOf(padLeft) : padTop + "x" + padLeft);
-        if (dh != 1 || dw != 1) sb.append(", dilation ").append(spatialRank == 1 ? String.valueOf(dw) : dh + "x" + dw);
+        else if (padTop != 0 || padLeft != 0) sb.append(", padding ").append(pair(padTop, padLeft));
+        if (dh != 1 || dw != 1) sb.append(", dilation ").append(pair(dh, dw));
         if (groups != 1) sb.append(", groups ").append(groups);
         if (!options.bias()) sb.append(", no bias");
         return sb.toString();
+    }
+
+    /** One number when both axes agree (and always in 1-D), "hxw" otherwise. */
+    private String pair(int h, int w) {
+        return spatialRank == 1 || h == w ? String.valueOf(w) : h + "x" + w;
     }
 }
