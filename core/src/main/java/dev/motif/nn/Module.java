@@ -175,6 +175,44 @@ public abstract class Module {
                 + ") has parameters but does not implement untie(); override it to return its unshared counterpart");
     }
 
+    /**
+     * The unshared counterpart for inputs of one shape (batch axis first): what {@link #untie()}
+     * gives, for modules whose twin depends on the input's size. A convolution computes a function
+     * of any image size, but its locally connected twin has one kernel per output position, so it
+     * needs the input's spatial size. The default ignores the shape and calls {@link #untie()}.
+     */
+    public Module untie(int... inputShape) {
+        return untie();
+    }
+
+    /**
+     * The shape of the output for an input of the given shape (batch axis first), or an
+     * IllegalArgumentException naming the module when the input does not fit. The default runs
+     * {@link #forward} on zeros without recording a graph; layers override it with arithmetic.
+     */
+    public int[] outputShape(int... inputShape) {
+        for (int e : inputShape) {
+            if (e <= 0) throw new IllegalArgumentException(describe() + ": input shape " + dev.motif.array.Shapes.str(inputShape) + " has a non-positive extent");
+        }
+        List<Parameter> ps = parameters();
+        dev.motif.array.DType dtype = ps.isEmpty() ? dev.motif.array.DType.F64 : ps.get(0).dtype();
+        Tensor zeros = Tensor.constant(dev.motif.array.NDArray.zeros(dtype, inputShape));
+        return dev.motif.autodiff.Autodiff.noGrad(() -> forward(zeros)).shape();
+    }
+
+    /**
+     * How many values this module's unshared twin would hold for inputs of the given shape (batch
+     * axis first): the size of {@code untie(inputShape)} without building it. The default counts
+     * every use site of every parameter ({@link SharingReport}'s nominal count), which is right
+     * for modules that share nothing across positions; a convolution, which uses its kernel at
+     * every output position, overrides it.
+     */
+    public long untiedParameterCount(int... inputShape) {
+        long n = 0;
+        for (ParameterUse u : parameterUses()) n += u.parameter().size();
+        return n;
+    }
+
     /** A one-line description for reports, such as {@code Linear(4 -> 2)}. */
     public String describe() {
         return getClass().getSimpleName();

@@ -41,6 +41,41 @@ public final class Sequential extends Module {
         return s;
     }
 
+    /**
+     * Each layer untied for the shape that reaches it, starting from {@code inputShape} (batch
+     * axis first): what a model with convolutions needs, since their twins depend on the input size.
+     */
+    @Override
+    public Sequential untie(int... inputShape) {
+        Sequential s = new Sequential();
+        int[] shape = inputShape;
+        for (Module m : layers) {
+            s.add(m.untie(shape));
+            shape = m.outputShape(shape);
+        }
+        return s;
+    }
+
+    /** The shape after every layer in turn; an error names the layer that does not fit. */
+    @Override
+    public int[] outputShape(int... inputShape) {
+        int[] shape = inputShape;
+        for (Module m : layers) shape = m.outputShape(shape);
+        return shape;
+    }
+
+    /** The sum of every layer's untied count at the shape that reaches it (a layer used twice counts twice). */
+    @Override
+    public long untiedParameterCount(int... inputShape) {
+        long n = 0;
+        int[] shape = inputShape;
+        for (Module m : layers) {
+            n += m.untiedParameterCount(shape);
+            shape = m.outputShape(shape);
+        }
+        return n;
+    }
+
     @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Sequential(");

@@ -107,4 +107,120 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
     public String toString() {
         return toTable();
     }
+
+    /**
+     * One layer of a {@link Sequential} model, counted three ways: the values it stores
+     * ({@code uniqueParams}, counting a layer already met earlier in the model as 0), what its
+     * unshared twin would store ({@code untiedParams}, see {@link Module#untiedParameterCount}),
+     * and what a fully connected layer from its whole input to its whole output would
+     * ({@code denseParams} = in·out + out, with in and out the products of the shapes). A layer
+     * without parameters (an activation, pooling, a reshape) stays without in every variant, so
+     * its dense count is 0. Shapes are per example, without the batch axis.
+     */
+    public record Layer(int index, String layer, int[] inputShape, int[] outputShape, long uniqueParams, long untiedParams, long denseParams) {
+        public Layer {
+            inputShape = inputShape.clone();
+            outputShape = outputShape.clone();
+        }
+
+        @Override
+        public int[] inputShape() {
+            return inputShape.clone();
+        }
+
+        @Override
+        public int[] outputShape() {
+            return outputShape.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Layer l && index == l.index && layer.equals(l.layer) && java.util.Arrays.equals(inputShape, l.inputShape)
+                    && java.util.Arrays.equals(outputShape, l.outputShape) && uniqueParams == l.uniqueParams
+                    && untiedParams == l.untiedParams && denseParams == l.denseParams;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(index, layer, java.util.Arrays.hashCode(inputShape), java.util.Arrays.hashCode(outputShape),
+                    uniqueParams, untiedParams, denseParams);
+        }
+
+        @Override
+        public String toString() {
+            return "Layer[" + index + ", " + layer + ", " + Shapes.str(inputShape) + " -> " + Shapes.str(outputShape) + ", unique=" + uniqueParams
+                    + ", untied=" + untiedParams + ", dense=" + denseParams + "]";
+        }
+    }
+
+    /** The per-layer counts of a model for one input shape, with the column totals. */
+    public record Layers(String model, List<Layer> layers, long uniqueTotal, long untiedTotal, long denseTotal) {
+        public Layers {
+            layers = List.copyOf(layers);
+        }
+
+        /** A plain-text table, one row per layer and a row of totals. */
+        public String toTable() {
+            int w = "layer".length(), sw = "input".length();
+            for (Layer l : layers) {
+                w = Math.max(w, l.layer().length());
+                sw = Math.max(sw, Math.max(Shapes.str(l.inputShape()).length(), Shapes.str(l.outputShape()).length()));
+            }
+            String row = "  %3s  %-" + w + "s  %-" + sw + "s  %-" + sw + "s  %15s  %15s  %17s%n";
+            StringBuilder sb = new StringBuilder("Parameters per layer: ").append(model).append('\n');
+            sb.append(String.format(row, "#", "layer", "input", "output", "shared (unique)", "untied", "fully connected"));
+            for (Layer l : layers) {
+                sb.append(String.format(row, l.index(), l.layer(), Shapes.str(l.inputShape()), Shapes.str(l.outputShape()),
+                        String.format("%,d", l.uniqueParams()), String.format("%,d", l.untiedParams()), String.format("%,d", l.denseParams())));
+            }
+            sb.append(String.format(row, "", "total", "", "", String.format("%,d", uniqueTotal), String.format("%,d", untiedTotal),
+                    String.format("%,d", denseTotal)));
+            return sb.toString();
+        }
+
+        @Override
+        public String toString() {
+            return toTable();
+        }
+    }
+
+    /**
+     * Counts each layer of a sequential model for inputs of one shape (per example, without the
+     * batch axis): its shared, untied and fully connected parameter counts.
+     *
+     * <pre>{@code
+     * System.out.println(SharingReport.layers(cnn, 1, 28, 28).toTable());
+     * }</pre>
+     */
+    public static Layers layers(Sequential model, int... inputShape) {
+        int[] shape = new int[inputShape.length + 1];
+        shape[0] = 1;
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        List<Layer> rows = new ArrayList<>();
+        long unique = 0, untied = 0, dense = 0;
+        List<Module> ls = model.layers();
+        for (int i = 0; i < ls.size(); i++) {
+            Module m = ls.get(i);
+            int[] out = m.outputShape(shape);
+            long u = 0;
+            for (Parameter p : m.parameters()) if (seen.put(p, Boolean.TRUE) == null) u += p.size();
+            long t = m.untiedParameterCount(shape);
+            long in = perExample(shape), o = perExample(out);
+            long d = m.parameters().isEmpty() ? 0 : Math.addExact(Math.multiplyExact(in, o), o);
+            rows.add(new Layer(i, m.describe(), java.util.Arrays.copyOfRange(shape, 1, shape.length),
+                    java.util.Arrays.copyOfRange(out, 1, out.length), u, t, d));
+            unique += u;
+            untied += t;
+            dense += d;
+            shape = out;
+        }
+        return new Layers(model.describe(), rows, unique, untied, dense);
+    }
+
+    private static long perExample(int[] shapeWithBatch) {
+        long n = 1;
+        for (int i = 1; i < shapeWithBatch.length; i++) n *= shapeWithBatch[i];
+        return n;
+    }
 }

@@ -124,6 +124,82 @@ final class GradCheck {
         return Autodiff.grad(loss, vars, false);
     }
 
+    // ------------------------------------------------------------------ existing leaves (module parameters)
+
+    /**
+     * {@link #check} for a function of leaves that already exist, such as a module's parameters and
+     * an input variable: each leaf's value is moved in place (and put back) for the differences.
+     */
+    static void checkLeaves(String label, java.util.function.Supplier<Tensor> f, double tol, Tensor... leaves) {
+        Tensor out = f.get();
+        NDArray w = weights(out.shape(), label.hashCode());
+        List<Tensor> grads = Autodiff.grad(out.mul(Tensor.constant(w)).sum(), List.of(leaves), false);
+        for (int i = 0; i < leaves.length; i++) {
+            NDArray x = leaves[i].value(), g = grads.get(i).value();
+            if (!Arrays.equals(g.shape(), x.shape()) || g.dtype() != x.dtype()) {
+                throw new AssertionError(label + ": gradient of leaf " + i + " is " + g.dtype() + " " + Arrays.toString(g.shape())
+                        + ", the leaf is " + x.dtype() + " " + Arrays.toString(x.shape()));
+            }
+            for (int j = 0; j < x.size(); j++) {
+                double fd = (leafLossAt(f, w, leaves[i], j, H) - leafLossAt(f, w, leaves[i], j, -H)) / (2 * H);
+                assertClose(label + ": d/d leaf " + i + " " + Arrays.toString(x.shape()) + " at flat " + j, fd, g.getFlat(j), tol);
+            }
+        }
+    }
+
+    /** {@link #checkHvp} for existing leaves, moved in place (and put back) along a random direction. */
+    static void checkHvpLeaves(String label, java.util.function.Supplier<Tensor> f, long seed, double tol, Tensor... leaves) {
+        double h = 1e-5;
+        Random rng = new Random(seed);
+        Tensor out = f.get();
+        NDArray w = weights(out.shape(), label.hashCode());
+        List<Tensor> ls = List.of(leaves);
+        List<Tensor> g = Autodiff.grad(out.mul(Tensor.constant(w)).sum(), ls, true);
+        NDArray[] v = new NDArray[leaves.length], x0 = new NDArray[leaves.length];
+        Tensor s = Tensor.scalar(0);
+        for (int i = 0; i < leaves.length; i++) {
+            x0[i] = leaves[i].value();
+            v[i] = uniform(rng, -1, 1, x0[i].shape());
+            s = s.add(g.get(i).mul(Tensor.constant(v[i])).sum());
+        }
+        List<Tensor> hv = Autodiff.grad(s, ls, false);
+        NDArray[] gp = leafGradsAt(f, w, leaves, x0, v, h), gm = leafGradsAt(f, w, leaves, x0, v, -h);
+        for (int i = 0; i < leaves.length; i++) {
+            NDArray fd = gp[i].sub(gm[i]).div(2 * h), a = hv.get(i).value();
+            for (int j = 0; j < a.size(); j++) {
+                assertClose(label + ": (Hv) of leaf " + i + " " + Arrays.toString(x0[i].shape()) + " at flat " + j, fd.getFlat(j), a.getFlat(j), tol);
+            }
+        }
+    }
+
+    private static double leafLossAt(java.util.function.Supplier<Tensor> f, NDArray w, Tensor leaf, int j, double delta) {
+        NDArray x = leaf.value(), moved = x.copy();
+        moved.setFlat(j, x.getFlat(j) + delta);
+        leaf.replaceValue(moved);
+        try {
+            return Autodiff.noGrad(() -> {
+                NDArray out = f.get().value();
+                double s = 0;
+                for (int k = 0; k < out.size(); k++) s += out.getFlat(k) * w.getFlat(k);
+                return s;
+            });
+        } finally {
+            leaf.replaceValue(x);
+        }
+    }
+
+    private static NDArray[] leafGradsAt(java.util.function.Supplier<Tensor> f, NDArray w, Tensor[] leaves, NDArray[] x0, NDArray[] v, double h) {
+        for (int i = 0; i < leaves.length; i++) leaves[i].replaceValue(x0[i].add(v[i].mul(h)));
+        try {
+            List<Tensor> g = Autodiff.grad(f.get().mul(Tensor.constant(w)).sum(), List.of(leaves), false);
+            NDArray[] out = new NDArray[leaves.length];
+            for (int i = 0; i < leaves.length; i++) out[i] = g.get(i).value();
+            return out;
+        } finally {
+            for (int i = 0; i < leaves.length; i++) leaves[i].replaceValue(x0[i]);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static void assertClose(String what, double expected, double actual, double tol) {
