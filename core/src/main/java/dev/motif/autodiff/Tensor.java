@@ -2,6 +2,7 @@ package dev.motif.autodiff;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.array.Pooling;
 import dev.motif.array.Shapes;
 import dev.motif.array.SpecialFunctions;
 import dev.motif.array.Windows;
@@ -611,6 +612,32 @@ public class Tensor {
             for (int i = 0; i < widths.length; i++) r = r.slice(off + i, widths[i][0], widths[i][0] + a.shape(off + i), 1);
             return new Tensor[] {r};
         }, a);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * 2-D max pooling of {@code (N, C, H, W)} with −∞ padding (see {@link Pooling#maxPool2d}). Each
+     * window's gradient goes to its first maximal element: the backward pass is
+     * {@link #scatterAddFlat} of the output gradient to those positions, linear in it, so second
+     * derivatives through a max pool are exact away from ties.
+     */
+    public Tensor maxPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {
+        Pooling.MaxPool p = Pooling.maxPool2d(value, kh, kw, sh, sw, ph, pw);
+        int[] in = shape();
+        return record("maxPool2d", p.values(), g -> new Tensor[] {g.scatterAddFlat(p.argmax(), in)}, this);
+    }
+
+    /** The elements at flat indices {@code index}, laid out in {@code shape} (an index may repeat). */
+    public Tensor gatherFlat(int[] index, int... shape) {
+        int[] in = shape();
+        return record("gatherFlat", Pooling.gatherFlat(value, index, shape), g -> new Tensor[] {g.scatterAddFlat(index, in)}, this);
+    }
+
+    /** The adjoint of {@link #gatherFlat}: element k added at flat index {@code index[k]} of a zero tensor of {@code shape}. */
+    public Tensor scatterAddFlat(int[] index, int... shape) {
+        int[] in = shape();
+        return record("scatterAddFlat", Pooling.scatterAddFlat(value, index, shape), g -> new Tensor[] {g.gatherFlat(index, in)}, this);
     }
 
     // ---------------------------------------------------------------- comparisons (no gradient)

@@ -1,5 +1,6 @@
 package dev.motif.nn;
 
+import dev.motif.array.NDArray;
 import dev.motif.autodiff.Tensor;
 
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.Map;
 public abstract class Module {
     /** Parameters and children in registration order: values are Parameter or Module. */
     private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>();
+    /** State that is not trained (running statistics), kept apart so that no optimizer sees it. */
+    private final LinkedHashMap<String, NDArray> buffers = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Registers a parameter under a local name and returns it. */
@@ -51,8 +54,53 @@ public abstract class Module {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": slot name must be non-empty and contain no '.', got '" + name + "'");
         }
         if (o == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": slot '" + name + "' registered with null");
-        if (slots.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + ": slot '" + name + "' is already registered");
-        slots.put(name, o);
+        if (slots.containsKey(name) || buffers.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": slot '" + name + "' is already registered");
+        }
+        if (o instanceof NDArray a) buffers.put(name, a);
+        else slots.put(name, o);
+    }
+
+    /**
+     * Registers a buffer, state the module keeps and updates itself rather than trains (the
+     * running mean of a batch norm), and returns it. Buffers are listed by {@link #namedBuffers()},
+     * apart from parameters, so optimizers never see them. The owner updates a buffer in place
+     * ({@link NDArray#assign}), so an array obtained from {@link #namedBuffers()} stays current.
+     */
+    protected final NDArray buffer(String name, NDArray initial) {
+        register(name, initial);
+        return initial;
+    }
+
+    /** The buffer registered here under a local name. */
+    protected final NDArray buffer(String name) {
+        NDArray b = buffers.get(name);
+        if (b == null) throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer '" + name + "'");
+        return b;
+    }
+
+    /**
+     * Every buffer of this module and its descendants under its dotted path (a module's own
+     * buffers first, then its children's in registration order); a child used at several sites
+     * is listed once, under its first path.
+     */
+    public final Map<String, NDArray> namedBuffers() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collectBuffers("", out, new IdentityHashMap<>());
+        return out;
+    }
+
+    /** The arrays of {@link #namedBuffers()}. */
+    public final List<NDArray> buffers() {
+        return new ArrayList<>(namedBuffers().values());
+    }
+
+    private void collectBuffers(String prefix, Map<String, NDArray> out, Map<Module, Boolean> seen) {
+        if (seen.put(this, Boolean.TRUE) != null) return;
+        for (Map.Entry<String, NDArray> e : buffers.entrySet()) out.put(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue());
+        for (Map.Entry<String, Object> e : slots.entrySet()) {
+            if (e.getValue() instanceof Module m) m.collectBuffers(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out, seen);
+        }
     }
 
     /** The parameter registered here under a local name. */

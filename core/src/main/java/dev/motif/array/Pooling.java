@@ -1,0 +1,235 @@
+package dev.motif.array;
+
+/**
+ * Max pooling over 2-D windows, with the position of every window's maximum, and the two
+ * flat-index routings its gradient needs: {@link #gatherFlat} and its adjoint
+ * {@link #scatterAddFlat}.
+ *
+ * <p>Geometry is PyTorch's ({@code ceil_mode = false}, dilation 1): an input {@code (N, C, H, W)}
+ * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}.
+ * Padding counts as −∞, so a padded position never wins; padding may be at most half the kernel
+ * (as in PyTorch), which leaves every window at least one real element.
+ *
+ * <p>The maximum of a window is its first maximal element in row-major window order (a NaN
+ * counts as maximal, and the first NaN wins), and the returned index is that element's flat
+ * index in the input. Routing the output gradient back through {@link #scatterAddFlat} therefore
+ * sends all of it to one element per window, which is what makes the gradient of a max pool the
+ * derivative of the function on each side of a tie-free input.
+ *
+ * <pre>{@code
+ * Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);   // (N, C, H/2, W/2) and argmax
+ * NDArray dx = Pooling.scatterAddFlat(dy, p.argmax(), x.shape()); // the gradient of a sum against dy
+ * }</pre>
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    /** The pooled values and, for each of them, the flat input index it was taken from. */
+    public record MaxPool(NDArray values, int[] argmax) {}
+
+    /**
+     * Max pooling of {@code x (N, C, H, W)} with a {@code kh×kw} window, strides {@code sh, sw}
+     * and −∞ padding {@code ph, pw}.
+     */
+    public static MaxPool maxPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        String op = "maxPool2d";
+        if (x.rank() != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(x.shape()));
+        int[] s = x.shape();
+        checkPadding(op, kh, ph, "height");
+        checkPadding(op, kw, pw, "width");
+        int outH, outW;
+        try {
+            outH = Windows.outputSize(s[2], kh, sh, ph, 1);
+            outW = Windows.outputSize(s[3], kw, sw, pw, 1);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage() + "; input shape " + Shapes.str(s), e);
+        }
+        NDArray out = NDArray.zeros(x.dtype(), s[0], s[1], outH, outW);
+        int[] arg = new int[out.size()];
+        int planes = s[0] * s[1], h = s[2], w = s[3];
+        boolean tiled = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
+        if (x.dtype() == DType.F32) {
+            float[] in = x.f32(), o = out.f32();
+            if (tiled) tiles2x2F32(in, o, arg, planes, h, w, outH, outW);
+            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
+        } else {
+            double[] in = x.f64(), o = out.f64();
+            if (tiled) tiles2x2F64(in, o, arg, planes, h, w, outH, outW);
+            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
+        }
+        return new MaxPool(out, arg);
+    }
+
+    private static void checkPadding(String op, int k, int p, String axis) {
+        if (k > 0 && p > k / 2) {
+            throw new IllegalArgumentException(op + ": padding " + p + " along the " + axis + " must be at most half the kernel size " + k
+                    + " (a window would otherwise see only padding)");
+        }
+    }
+
+    /**
+     * The common case, 2×2 windows with stride 2 and no padding: each output reads two adjacent
+     * pairs of two input rows, with no bounds tests. The maximum is a tournament (first pair,
+     * second pair, then the two winners) of strict comparisons, so a tie goes to the earlier
+     * element in row-major order, as in {@link #general}.
+     *
+     * <p>On real data which element wins is a coin toss, and a branch per comparison would
+     * mispredict half the time (five times slower, measured). So the floats are compared as
+     * order-preserving integer keys ({@link #key}) and the winner chosen with sign masks, without
+     * a branch. A window with a NaN (its sum is NaN) is redone by {@link #window2x2} so that the
+     * first NaN wins.
+     */
+    private static void tiles2x2F32(float[] in, float[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
+        int q = 0;
+        for (int p = 0; p < planes; p++) {
+            int base = p * h * w;
+            for (int oh = 0; oh < outH; oh++) {
+                int r0 = base + 2 * oh * w, r1 = r0 + w;
+                for (int ow = 0; ow < outW; ow++, q++) {
+                    int i = r0 + 2 * ow, j = r1 + 2 * ow;
+                    float a = in[i], b = in[i + 1], c = in[j], d = in[j + 1];
+                    int ka = key(a), kb = key(b), kc = key(c), kd = key(d);
+                    int top = (int) (((long) ka - kb) >> 63);    // -1 where b > a, else 0
+                    int bottom = (int) (((long) kc - kd) >> 63); // -1 where d > c
+                    int kTop = (kb & top) | (ka & ~top), kBottom = (kd & bottom) | (kc & ~bottom);
+                    int down = (int) (((long) kTop - kBottom) >> 63); // -1 where the bottom pair's winner is larger
+                    int at = ((j - bottom) & down) | ((i - top) & ~down);
+                    o[q] = in[at];
+                    arg[q] = at;
+                    float sum = a + b + c + d;
+                    if (sum != sum) arg[q] = window2x2(in, i, j, o, q);
+                }
+            }
+        }
+    }
+
+    /**
+     * An int that orders as the float does (for non-NaN values): the bits of a non-negative float
+     * already do, a negative one's magnitude bits are flipped. Adding +0 first turns −0 into +0,
+     * so that the two zeros, equal as floats, stay a tie.
+     */
+    private static int key(float x) {
+        int bits = Float.floatToRawIntBits(x + 0.0f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /** As {@link #tiles2x2F32}, with plain comparisons: F64 serves tests and fits, where this loop is not the bottleneck. */
+    private static void tiles2x2F64(double[] in, double[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
+        int q = 0;
+        for (int p = 0; p < planes; p++) {
+            int base = p * h * w;
+            for (int oh = 0; oh < outH; oh++) {
+                int r0 = base + 2 * oh * w, r1 = r0 + w;
+                for (int ow = 0; ow < outW; ow++, q++) {
+                    int i = r0 + 2 * ow, j = r1 + 2 * ow;
+                    double a = in[i], b = in[i + 1], c = in[j], d = in[j + 1];
+                    double top = b > a ? b : a, bottom = d > c ? d : c;
+                    int ti = b > a ? i + 1 : i, bi = d > c ? j + 1 : j;
+                    o[q] = bottom > top ? bottom : top;
+                    arg[q] = bottom > top ? bi : ti;
+                    double sum = a + b + c + d;
+                    if (sum != sum) arg[q] = window2x2(in, i, j, o, q);
+                }
+            }
+        }
+    }
+
+    /** The rare 2×2 window whose sum is NaN (a NaN, or +∞ with −∞), element by element: writes its maximum, returns its index. */
+    private static int window2x2(Object in, int i, int j, Object o, int q) {
+        int[] at = {i, i + 1, j, j + 1};
+        int best = at[0];
+        double m = get(in, best);
+        for (int k = 1; k < 4 && m == m; k++) {
+            double v = get(in, at[k]);
+            if (!(v <= m)) {
+                m = v;
+                best = at[k];
+            }
+        }
+        if (o instanceof float[] f) f[q] = (float) m;
+        else ((double[]) o)[q] = m;
+        return best;
+    }
+
+    private static double get(Object a, int i) {
+        return a instanceof float[] f ? f[i] : ((double[]) a)[i];
+    }
+
+    /** Any window, stride and padding: each window is clipped to the input, which is how −∞ padding never wins. */
+    private static void general(NDArray x, NDArray out, int[] arg, int planes, int h, int w, int kh, int kw, int sh, int sw,
+                                int ph, int pw, int outH, int outW) {
+        double[] d = x.dtype() == DType.F64 ? x.f64() : null;
+        float[] f = d == null ? x.f32() : null;
+        int q = 0;
+        for (int p = 0; p < planes; p++) {
+            int base = p * h * w;
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = Math.max(oh * sh - ph, 0), h1 = Math.min(oh * sh - ph + kh, h);
+                for (int ow = 0; ow < outW; ow++, q++) {
+                    int w0 = Math.max(ow * sw - pw, 0), w1 = Math.min(ow * sw - pw + kw, w);
+                    int at = base + h0 * w + w0;
+                    double m = d != null ? d[at] : f[at];
+                    scan:
+                    for (int i = h0; i < h1; i++) {
+                        for (int j = w0; j < w1; j++) {
+                            int k = base + i * w + j;
+                            double v = d != null ? d[k] : f[k];
+                            if (m != m) break scan;
+                            if (!(v <= m)) {
+                                m = v;
+                                at = k;
+                            }
+                        }
+                    }
+                    out.setFlat(q, m);
+                    arg[q] = at;
+                }
+            }
+        }
+    }
+
+    /** An array of the given shape whose element k is {@code x}'s element at flat index {@code index[k]}. */
+    public static NDArray gatherFlat(NDArray x, int[] index, int... shape) {
+        if (Shapes.size(shape) != index.length) {
+            throw new IllegalArgumentException("gatherFlat: " + index.length + " indices do not fill shape " + Shapes.str(shape));
+        }
+        NDArray out = NDArray.zeros(x.dtype(), shape);
+        int n = x.size();
+        for (int k = 0; k < index.length; k++) checkIndex("gatherFlat", index[k], k, n, x.shape());
+        if (x.dtype() == DType.F32) {
+            float[] s = x.f32(), o = out.f32();
+            for (int k = 0; k < index.length; k++) o[k] = s[index[k]];
+        } else {
+            double[] s = x.f64(), o = out.f64();
+            for (int k = 0; k < index.length; k++) o[k] = s[index[k]];
+        }
+        return out;
+    }
+
+    /**
+     * The adjoint of {@link #gatherFlat}: a zero array of the given shape with element k of
+     * {@code x} added at flat index {@code index[k]} (repeated indices accumulate).
+     */
+    public static NDArray scatterAddFlat(NDArray x, int[] index, int... shape) {
+        if (x.size() != index.length) {
+            throw new IllegalArgumentException("scatterAddFlat: " + index.length + " indices for " + x.size() + " values of shape " + Shapes.str(x.shape()));
+        }
+        NDArray out = NDArray.zeros(x.dtype(), shape);
+        int n = out.size();
+        for (int k = 0; k < index.length; k++) checkIndex("scatterAddFlat", index[k], k, n, shape);
+        if (x.dtype() == DType.F32) {
+            float[] s = x.f32(), o = out.f32();
+            for (int k = 0; k < index.length; k++) o[index[k]] += s[k];
+        } else {
+            double[] s = x.f64(), o = out.f64();
+            for (int k = 0; k < index.length; k++) o[index[k]] += s[k];
+        }
+        return out;
+    }
+
+    private static void checkIndex(String op, int i, int k, int n, int[] shape) {
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException(op + ": flat index " + i + " at position " + k + " is out of range for shape " + Shapes.str(shape));
+        }
+    }
+}

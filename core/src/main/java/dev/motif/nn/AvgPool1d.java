@@ -1,0 +1,44 @@
+package dev.motif.nn;
+
+import dev.motif.autodiff.Tensor;
+
+/**
+ * 1-D average pooling of {@code (N, C, L)}, with PyTorch's default semantics
+ * ({@code count_include_pad = true}): padding counts as zero and every window divides by
+ * {@code kernel}. The mean over the window axis of {@link Tensor#im2col1d}.
+ */
+public final class AvgPool1d extends Module {
+    private final int kernel, stride, padding;
+
+    /** Windows of {@code kernel}, moved by {@code stride}, on an input zero-padded by {@code padding} at both ends. */
+    public AvgPool1d(int kernel, int stride, int padding) {
+        PoolArgs.check("AvgPool1d", kernel, stride, padding);
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    /** No padding. */
+    public AvgPool1d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /** Non-overlapping windows: stride = kernel, no padding. */
+    public AvgPool1d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        PoolArgs.rank(describe(), x, 3, "(N, C, L)");
+        int n = x.shape(0), c = x.shape(1);
+        Tensor cols = PoolArgs.named(describe(), () -> x.im2col1d(kernel, stride, padding, 1)); // (N, C·k, outL)
+        int outL = cols.shape(2);
+        return cols.reshape(n, c, kernel, outL).mean(new int[] {2}, false);
+    }
+
+    @Override
+    public String describe() {
+        return PoolArgs.describe("AvgPool1d", kernel, stride, padding);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.motif.nn;
+
+import dev.motif.array.Shapes;
+import dev.motif.autodiff.Tensor;
+
+/** The mean over every axis after the channel axis: {@code (N, C, ...)} to {@code (N, C)}. */
+public final class GlobalAvgPool extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() < 3 || x.size() == 0) {
+            throw new IllegalArgumentException("GlobalAvgPool: input must have shape (N, C, ...) with at least one non-empty axis after C, got "
+                    + Shapes.str(x.shape()));
+        }
+        int n = x.shape(0), c = x.shape(1);
+        return x.reshape(n, c, -1).mean(new int[] {2}, false);
+    }
+
+    @Override
+    public String describe() {
+        return "GlobalAvgPool";
+    }
+}

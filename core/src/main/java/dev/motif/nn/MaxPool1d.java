@@ -1,0 +1,44 @@
+package dev.motif.nn;
+
+import dev.motif.autodiff.Tensor;
+
+/**
+ * 1-D max pooling of {@code (N, C, L)}, with PyTorch's semantics: padding counts as −∞ and may be
+ * at most half the kernel; of several equal maxima in a window the first is taken and gets the
+ * window's whole gradient.
+ */
+public final class MaxPool1d extends Module {
+    private final int kernel, stride, padding;
+
+    /** Windows of {@code kernel}, moved by {@code stride}, on an input padded by {@code padding} at both ends. */
+    public MaxPool1d(int kernel, int stride, int padding) {
+        PoolArgs.check("MaxPool1d", kernel, stride, padding);
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    /** No padding. */
+    public MaxPool1d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /** Non-overlapping windows: stride = kernel, no padding. */
+    public MaxPool1d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        PoolArgs.rank(describe(), x, 3, "(N, C, L)");
+        int n = x.shape(0), c = x.shape(1), len = x.shape(2);
+        // A sequence is an image of height 1.
+        Tensor y = PoolArgs.named(describe(), () -> x.reshape(n, c, 1, len).maxPool2d(1, kernel, 1, stride, 0, padding));
+        return y.reshape(n, c, y.shape(3));
+    }
+
+    @Override
+    public String describe() {
+        return PoolArgs.describe("MaxPool1d", kernel, stride, padding);
+    }
+}
