@@ -1,0 +1,12 @@
+package dev.motif.train;
+
+import dev.motif.autodiff.Tensor;
+import dev.motif.nn.Module;
+
+/** (N, C, H, W) → (N, C·H·W), so a Linear layer can classify images in these tests. */
+final class Flatten extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.reshape(x.shape(0), -1);
+    }
+}
