@@ -151,7 +151,20 @@ public record ImageDataset(NDArray images, int[] labels, List<String> classNames
 
     /** (x − mean) / std for every pixel, with statistics given explicitly (those of the training set for a test set). */
     public ImageDataset standardize(Standardization s) {
-        return new ImageDataset(images.sub(s.mean()).div(s.std()), labels, classNames);
+        // One pass in double, rounded once, instead of two broadcasting ops and a 188 MB intermediate on the full set.
+        double mean = s.mean(), inv = 1 / s.std();
+        int n = images.size();
+        NDArray out;
+        if (images.dtype() == DType.F64) {
+            double[] x = images.f64(), y = new double[n];
+            for (int i = 0; i < n; i++) y[i] = (x[i] - mean) * inv;
+            out = NDArray.of(y, images.shape());
+        } else {
+            float[] x = images.f32(), y = new float[n];
+            for (int i = 0; i < n; i++) y[i] = (float) ((x[i] - mean) * inv);
+            out = NDArray.of(y, images.shape());
+        }
+        return new ImageDataset(out, labels, classNames);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.motif.data;
 
+import dev.motif.array.DType;
+
 /**
  * A training set and its test set.
  *
@@ -20,7 +22,7 @@ public record TrainTest(ImageDataset train, ImageDataset test) {
     }
 
     /** Both sets in another dtype. */
-    public TrainTest to(dev.motif.array.DType dtype) {
+    public TrainTest to(DType dtype) {
         return new TrainTest(train.to(dtype), test.to(dtype));
     }
 }

@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * TrainTest data = FashionMnist.shipped().standardized();
- * Module model = new Sequential(new Flatten(), new Linear(784, 10, DType.F32, new SplittableRandom(1)));
+ * // flatten: any module mapping (N, 1, 28, 28) to (N, 784), e.g. x -> x.reshape(x.shape(0), -1)
+ * Module model = new Sequential(flatten, new Linear(784, 10, DType.F32, new SplittableRandom(1)));
  * Trainer trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(0.1).momentum(0.9).build())
  *         .batchSize(64).epochs(2).seed(7).listener(progress).build();
  * TrainResult r = trainer.fit(data.train(), data.test());

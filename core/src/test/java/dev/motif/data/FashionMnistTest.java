@@ -126,6 +126,23 @@ class FashionMnistTest {
     }
 
     @Test
+    void theDebianFilesLoadInFull() throws IOException {
+        assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist is not installed");
+        TrainTest full = FashionMnist.load();
+        assertArrayEquals(new int[] {60000, 1, 28, 28}, full.train().images().shape());
+        assertArrayEquals(new int[] {10000, 1, 28, 28}, full.test().images().shape());
+        int[] train = new int[10], test = new int[10];
+        java.util.Arrays.fill(train, 6000);
+        java.util.Arrays.fill(test, 1000);
+        assertArrayEquals(train, full.train().classCounts());
+        assertArrayEquals(test, full.test().classCounts());
+        // The statistics commonly quoted for Fashion-MNIST's training pixels: mean 0.2860, std 0.3530.
+        Standardization s = Standardization.of(full.train());
+        assertEquals(0.2860, s.mean(), 5e-5);
+        assertEquals(0.3530, s.std(), 5e-5);
+    }
+
+    @Test
     void writeSubsetLeavesTheOutputAloneWhenTheSourceIsBad() throws IOException {
         writeTiny(dir, true, true);
         IdxFile.of("x", IdxType.UNSIGNED_BYTE, new int[] {19}, new byte[19]).write(dir.resolve("train-labels-idx1-ubyte.gz"), true);
