@@ -1,5 +1,9 @@
 package dev.motif.array;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
 /**
  * Max pooling over 2-D windows, with the position of every window's maximum, and the two
  * flat-index routings its gradient needs: {@link #gatherFlat} and its adjoint
@@ -35,30 +39,36 @@ public final class Pooling {
         String op = "maxPool2d";
         if (x.rank() != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(x.shape()));
         int[] s = x.shape();
+        if (kh <= 0 || kw <= 0) throw new IllegalArgumentException(op + ": kernel size must be positive, got " + kh + "x" + kw);
+        if (sh <= 0 || sw <= 0) throw new IllegalArgumentException(op + ": stride must be positive, got " + sh + "x" + sw);
         checkPadding(op, kh, ph, "height");
         checkPadding(op, kw, pw, "width");
-        int outH, outW;
-        try {
-            outH = Windows.outputSize(s[2], kh, sh, ph, 1);
-            outW = Windows.outputSize(s[3], kw, sw, pw, 1);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + ": " + e.getMessage() + "; input shape " + Shapes.str(s), e);
+        int h = s[2], w = s[3];
+        if (kh > h + 2 * ph || kw > w + 2 * pw) {
+            throw new IllegalArgumentException(op + ": a " + kh + "x" + kw + " window does not fit the input " + Shapes.str(s)
+                    + " padded by " + ph + "x" + pw);
         }
+        int outH = (h + 2 * ph - kh) / sh + 1, outW = (w + 2 * pw - kw) / sw + 1;
         NDArray out = NDArray.zeros(x.dtype(), s[0], s[1], outH, outW);
         int[] arg = new int[out.size()];
-        int planes = s[0] * s[1], h = s[2], w = s[3];
+        int planes = s[0] * s[1];
         boolean tiled = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
-        if (x.dtype() == DType.F32) {
-            float[] in = x.f32(), o = out.f32();
-            if (tiled) tiles2x2F32(in, o, arg, planes, h, w, outH, outW);
-            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
-        } else {
-            double[] in = x.f64(), o = out.f64();
-            if (tiled) tiles2x2F64(in, o, arg, planes, h, w, outH, outW);
-            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
-        }
+        // Planes are independent, so a large input is cut into runs of planes, one task each, on
+        // the common pool; each writes its own outputs, so the result does not depend on threads.
+        int chunks = (long) x.size() < PARALLEL_ELEMENTS ? 1 : Math.min(planes, 4 * ForkJoinPool.commonPool().getParallelism());
+        IntConsumer run = t -> {
+            int p0 = (int) ((long) planes * t / chunks), p1 = (int) ((long) planes * (t + 1) / chunks);
+            if (tiled && x.dtype() == DType.F32) tiles2x2F32(x.f32(), out.f32(), arg, p0, p1, h, w, outH, outW);
+            else if (tiled) tiles2x2F64(x.f64(), out.f64(), arg, p0, p1, h, w, outH, outW);
+            else general(x, out, arg, p0, p1, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
+        };
+        if (chunks == 1) run.accept(0);
+        else IntStream.range(0, chunks).parallel().forEach(run);
         return new MaxPool(out, arg);
     }
+
+    /** Inputs at least this large are pooled on several threads. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
 
     private static void checkPadding(String op, int k, int p, String axis) {
         if (k > 0 && p > k / 2) {
@@ -79,9 +89,9 @@ public final class Pooling {
      * a branch. A window with a NaN (its sum is NaN) is redone by {@link #window2x2} so that the
      * first NaN wins.
      */
-    private static void tiles2x2F32(float[] in, float[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void tiles2x2F32(float[] in, float[] o, int[] arg, int p0, int p1, int h, int w, int outH, int outW) {
+        int q = p0 * outH * outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < outH; oh++) {
                 int r0 = base + 2 * oh * w, r1 = r0 + w;
@@ -114,9 +124,9 @@ public final class Pooling {
     }
 
     /** As {@link #tiles2x2F32}, with plain comparisons: F64 serves tests and fits, where this loop is not the bottleneck. */
-    private static void tiles2x2F64(double[] in, double[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void tiles2x2F64(double[] in, double[] o, int[] arg, int p0, int p1, int h, int w, int outH, int outW) {
+        int q = p0 * outH * outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < outH; oh++) {
                 int r0 = base + 2 * oh * w, r1 = r0 + w;
@@ -156,12 +166,12 @@ public final class Pooling {
     }
 
     /** Any window, stride and padding: each window is clipped to the input, which is how −∞ padding never wins. */
-    private static void general(NDArray x, NDArray out, int[] arg, int planes, int h, int w, int kh, int kw, int sh, int sw,
+    private static void general(NDArray x, NDArray out, int[] arg, int p0, int p1, int h, int w, int kh, int kw, int sh, int sw,
                                 int ph, int pw, int outH, int outW) {
         double[] d = x.dtype() == DType.F64 ? x.f64() : null;
         float[] f = d == null ? x.f32() : null;
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+        int q = p0 * outH * outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < outH; oh++) {
                 int h0 = Math.max(oh * sh - ph, 0), h1 = Math.min(oh * sh - ph + kh, h);
