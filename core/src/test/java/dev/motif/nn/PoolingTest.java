@@ -135,6 +135,24 @@ class PoolingTest {
     }
 
     @Test
+    void largeAveragePoolsAgreeWithTheMeanOfIm2colWindows() {
+        for (DType dt : DType.values()) {
+            NDArray v = Init.normal(new SplittableRandom(6), dt, 0, 1, 4, 16, 33, 31);
+            for (int[] g : new int[][] {{2, 2, 0}, {3, 2, 1}}) {
+                int k = g[0], s = g[1], p = g[2];
+                Tensor x = Tensor.variable(v);
+                Tensor y = new AvgPool2d(k, s, p).forward(x);
+                int outH = (33 + 2 * p - k) / s + 1, outW = (31 + 2 * p - k) / s + 1;
+                Tensor r = x.im2col2d(k, k, s, s, p, p, 1, 1).reshape(4, 16, k * k, outH * outW).mean(new int[] {2}, false).reshape(4, 16, outH, outW);
+                assertArrayEquals(r.value().toDoubleArray(), y.value().toDoubleArray(), dt == DType.F64 ? 1e-12 : 1e-5);
+                Tensor weights = Tensor.constant(Init.normal(new SplittableRandom(7), dt, 0, 1, y.shape()));
+                Tensor gy = Autodiff.grad(y.mul(weights).sum(), x, false), gr = Autodiff.grad(r.mul(weights).sum(), x, false);
+                assertArrayEquals(gr.value().toDoubleArray(), gy.value().toDoubleArray(), dt == DType.F64 ? 1e-12 : 1e-5);
+            }
+        }
+    }
+
+    @Test
     void averagePoolsByHandCountThePadding() {
         for (DType dt : DType.values()) {
             assertValues(new double[] {17 / 4.0, 15 / 4.0, 14 / 4.0, 19 / 4.0}, new AvgPool2d(2).forward(image(dt)));
