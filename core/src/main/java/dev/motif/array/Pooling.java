@@ -10,15 +10,15 @@ import java.util.stream.IntStream;
  * {@link #avgPool2dAdjoint}.
  *
  * <p>Geometry is PyTorch's ({@code ceil_mode = false}, dilation 1): an input {@code (N, C, H, W)}
- * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}.
- * Padding counts as −∞, so a padded position never wins; padding may be at most half the kernel
- * (as in PyTorch), which leaves every window at least one real element.
+ * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}, and
+ * padding may be at most half the kernel, which leaves every window at least one real element.
+ * For the maximum, padding counts as −∞ (a padded position never wins); for the average it counts
+ * as zero, and every window is divided by its full size.
  *
  * <p>The maximum of a window is its first maximal element in row-major window order (a NaN
  * counts as maximal, and the first NaN wins), and the returned index is that element's flat
- * index in the input. Routing the output gradient back through {@link #scatterAddFlat} therefore
- * sends all of it to one element per window, which is what makes the gradient of a max pool the
- * derivative of the function on each side of a tie-free input.
+ * index in the input. Routing the output gradient back through {@link #scatterAddFlat} sends all
+ * of it to that one element per window: away from ties, exactly the derivative of the maximum.
  *
  * <pre>{@code
  * Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);   // (N, C, H/2, W/2) and argmax
