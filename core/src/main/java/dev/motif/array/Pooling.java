@@ -1,20 +1,24 @@
 package dev.motif.array;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
 /**
- * Max pooling over 2-D windows, with the position of every window's maximum, and the two
- * flat-index routings its gradient needs: {@link #gatherFlat} and its adjoint
- * {@link #scatterAddFlat}.
+ * Max and average pooling over 2-D windows. Max pooling also returns the position of every
+ * window's maximum, and its gradient is one of two flat-index routings, {@link #gatherFlat} and
+ * its adjoint {@link #scatterAddFlat}; average pooling is linear, and its gradient is its adjoint
+ * {@link #avgPool2dAdjoint}.
  *
  * <p>Geometry is PyTorch's ({@code ceil_mode = false}, dilation 1): an input {@code (N, C, H, W)}
- * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}.
- * Padding counts as −∞, so a padded position never wins; padding may be at most half the kernel
- * (as in PyTorch), which leaves every window at least one real element.
+ * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}, and
+ * padding may be at most half the kernel, which leaves every window at least one real element.
+ * For the maximum, padding counts as −∞ (a padded position never wins); for the average it counts
+ * as zero, and every window is divided by its full size.
  *
  * <p>The maximum of a window is its first maximal element in row-major window order (a NaN
  * counts as maximal, and the first NaN wins), and the returned index is that element's flat
- * index in the input. Routing the output gradient back through {@link #scatterAddFlat} therefore
- * sends all of it to one element per window, which is what makes the gradient of a max pool the
- * derivative of the function on each side of a tie-free input.
+ * index in the input. Routing the output gradient back through {@link #scatterAddFlat} sends all
+ * of it to that one element per window: away from ties, exactly the derivative of the maximum.
  *
  * <pre>{@code
  * Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);   // (N, C, H/2, W/2) and argmax
@@ -32,33 +36,87 @@ public final class Pooling {
      * and −∞ padding {@code ph, pw}.
      */
     public static MaxPool maxPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        String op = "maxPool2d";
-        if (x.rank() != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(x.shape()));
-        int[] s = x.shape();
-        checkPadding(op, kh, ph, "height");
-        checkPadding(op, kw, pw, "width");
-        int outH, outW;
-        try {
-            outH = Windows.outputSize(s[2], kh, sh, ph, 1);
-            outW = Windows.outputSize(s[3], kw, sw, pw, 1);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + ": " + e.getMessage() + "; input shape " + Shapes.str(s), e);
-        }
-        NDArray out = NDArray.zeros(x.dtype(), s[0], s[1], outH, outW);
+        Geometry g = geometry("maxPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
         int[] arg = new int[out.size()];
-        int planes = s[0] * s[1], h = s[2], w = s[3];
         boolean tiled = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
-        if (x.dtype() == DType.F32) {
-            float[] in = x.f32(), o = out.f32();
-            if (tiled) tiles2x2F32(in, o, arg, planes, h, w, outH, outW);
-            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
-        } else {
-            double[] in = x.f64(), o = out.f64();
-            if (tiled) tiles2x2F64(in, o, arg, planes, h, w, outH, outW);
-            else general(x, out, arg, planes, h, w, kh, kw, sh, sw, ph, pw, outH, outW);
-        }
+        forPlanes(g, x.size(), (p0, p1) -> {
+            if (tiled && x.dtype() == DType.F32) tiles2x2F32(x.f32(), out.f32(), arg, p0, p1, g.h, g.w, g.outH, g.outW);
+            else if (tiled) tiles2x2F64(x.f64(), out.f64(), arg, p0, p1, g.h, g.w, g.outH, g.outW);
+            else general(x, out, arg, p0, p1, g);
+        });
         return new MaxPool(out, arg);
     }
+
+    /**
+     * Average pooling of {@code x (N, C, H, W)} with zero padding, every window divided by
+     * {@code kh·kw} whatever part of it is padding (PyTorch's {@code count_include_pad = true}).
+     */
+    public static NDArray avgPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        Geometry g = geometry("avgPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
+        forPlanes(g, x.size(), (p0, p1) -> average(x, out, p0, p1, g, false));
+        return out;
+    }
+
+    /**
+     * The adjoint of {@link #avgPool2d}: every value of {@code grad (N, C, outH, outW)} spread
+     * evenly, divided by {@code kh·kw}, over its window of an {@code (N, C, h, w)} zero array, sums
+     * where windows overlap. It is the gradient of average pooling, and average pooling is its.
+     */
+    public static NDArray avgPool2dAdjoint(NDArray grad, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
+        String op = "avgPool2dAdjoint";
+        if (grad.rank() != 4) throw new IllegalArgumentException(op + ": gradient must have shape (N, C, outH, outW), got " + Shapes.str(grad.shape()));
+        int[] s = grad.shape();
+        Geometry g = geometry(op, new int[] {s[0], s[1], h, w}, kh, kw, sh, sw, ph, pw);
+        if (g.outH != s[2] || g.outW != s[3]) {
+            throw new IllegalArgumentException(op + ": gradient " + Shapes.str(s) + " does not match the " + g.outH + "x" + g.outW
+                    + " output of a " + kh + "x" + kw + " window (stride " + sh + "x" + sw + ", padding " + ph + "x" + pw + ") over " + h + "x" + w);
+        }
+        NDArray img = NDArray.zeros(grad.dtype(), s[0], s[1], h, w);
+        forPlanes(g, img.size(), (p0, p1) -> average(img, grad, p0, p1, g, true));
+        return img;
+    }
+
+    /** The shape of a pooling and the output extents {@code (in + 2·padding − kernel) / stride + 1}; 1-D is H = 1. */
+    private record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int outH, int outW) {}
+
+    private static Geometry geometry(String op, int[] s, int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (s.length != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(s));
+        if (kh <= 0 || kw <= 0) throw new IllegalArgumentException(op + ": kernel size must be positive, got " + kh + "x" + kw);
+        if (sh <= 0 || sw <= 0) throw new IllegalArgumentException(op + ": stride must be positive, got " + sh + "x" + sw);
+        checkPadding(op, kh, ph, "height");
+        checkPadding(op, kw, pw, "width");
+        int h = s[2], w = s[3];
+        if (kh > h + 2 * ph || kw > w + 2 * pw) {
+            throw new IllegalArgumentException(op + ": a " + kh + "x" + kw + " window does not fit the input " + Shapes.str(s)
+                    + " padded by " + ph + "x" + pw);
+        }
+        return new Geometry(s[0], s[1], h, w, kh, kw, sh, sw, ph, pw, (h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);
+    }
+
+    /** A kernel over the planes {@code [p0, p1)} of a pooling. */
+    private interface PlaneRange {
+        void run(int p0, int p1);
+    }
+
+    /**
+     * Runs {@code body} over every (image, channel) plane. Planes are independent, so a large
+     * input is cut into runs of planes, one task each, on the common pool; each task writes only
+     * its own planes' outputs, so the result does not depend on the number of threads.
+     */
+    private static void forPlanes(Geometry g, int elements, PlaneRange body) {
+        int planes = g.n * g.c;
+        int chunks = elements < PARALLEL_ELEMENTS || planes < 2 ? 1 : Math.min(planes, 4 * ForkJoinPool.commonPool().getParallelism());
+        if (chunks == 1) {
+            body.run(0, planes);
+            return;
+        }
+        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) planes * t / chunks), (int) ((long) planes * (t + 1) / chunks)));
+    }
+
+    /** Inputs at least this large are pooled on several threads. */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
 
     private static void checkPadding(String op, int k, int p, String axis) {
         if (k > 0 && p > k / 2) {
@@ -79,9 +137,9 @@ public final class Pooling {
      * a branch. A window with a NaN (its sum is NaN) is redone by {@link #window2x2} so that the
      * first NaN wins.
      */
-    private static void tiles2x2F32(float[] in, float[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void tiles2x2F32(float[] in, float[] o, int[] arg, int p0, int p1, int h, int w, int outH, int outW) {
+        int q = p0 * outH * outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < outH; oh++) {
                 int r0 = base + 2 * oh * w, r1 = r0 + w;
@@ -114,9 +172,9 @@ public final class Pooling {
     }
 
     /** As {@link #tiles2x2F32}, with plain comparisons: F64 serves tests and fits, where this loop is not the bottleneck. */
-    private static void tiles2x2F64(double[] in, double[] o, int[] arg, int planes, int h, int w, int outH, int outW) {
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void tiles2x2F64(double[] in, double[] o, int[] arg, int p0, int p1, int h, int w, int outH, int outW) {
+        int q = p0 * outH * outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < outH; oh++) {
                 int r0 = base + 2 * oh * w, r1 = r0 + w;
@@ -156,17 +214,17 @@ public final class Pooling {
     }
 
     /** Any window, stride and padding: each window is clipped to the input, which is how −∞ padding never wins. */
-    private static void general(NDArray x, NDArray out, int[] arg, int planes, int h, int w, int kh, int kw, int sh, int sw,
-                                int ph, int pw, int outH, int outW) {
+    private static void general(NDArray x, NDArray out, int[] arg, int p0, int p1, Geometry g) {
         double[] d = x.dtype() == DType.F64 ? x.f64() : null;
         float[] f = d == null ? x.f32() : null;
-        int q = 0;
-        for (int p = 0; p < planes; p++) {
+        int h = g.h, w = g.w;
+        int q = p0 * g.outH * g.outW;
+        for (int p = p0; p < p1; p++) {
             int base = p * h * w;
-            for (int oh = 0; oh < outH; oh++) {
-                int h0 = Math.max(oh * sh - ph, 0), h1 = Math.min(oh * sh - ph + kh, h);
-                for (int ow = 0; ow < outW; ow++, q++) {
-                    int w0 = Math.max(ow * sw - pw, 0), w1 = Math.min(ow * sw - pw + kw, w);
+            for (int oh = 0; oh < g.outH; oh++) {
+                int h0 = Math.max(oh * g.sh - g.ph, 0), h1 = Math.min(oh * g.sh - g.ph + g.kh, h);
+                for (int ow = 0; ow < g.outW; ow++, q++) {
+                    int w0 = Math.max(ow * g.sw - g.pw, 0), w1 = Math.min(ow * g.sw - g.pw + g.kw, w);
                     int at = base + h0 * w + w0;
                     double m = d != null ? d[at] : f[at];
                     scan:
@@ -183,6 +241,47 @@ public final class Pooling {
                     }
                     out.setFlat(q, m);
                     arg[q] = at;
+                }
+            }
+        }
+    }
+
+    /**
+     * Average pooling over the planes {@code [p0, p1)}: each window, clipped to the image (zero
+     * padding adds nothing), summed and divided by {@code kh·kw} into {@code cols}; or, with
+     * {@code spread}, each value of {@code cols} divided by {@code kh·kw} and added over its window
+     * of {@code img}. Sums of F32 windows are taken in double.
+     */
+    private static void average(NDArray img, NDArray cols, int p0, int p1, Geometry g, boolean spread) {
+        boolean f64 = img.dtype() == DType.F64;
+        double[] di = f64 ? img.f64() : null, dc = f64 ? cols.f64() : null;
+        float[] fi = f64 ? null : img.f32(), fc = f64 ? null : cols.f32();
+        double scale = 1.0 / (g.kh * g.kw);
+        int h = g.h, w = g.w;
+        int q = p0 * g.outH * g.outW;
+        for (int p = p0; p < p1; p++) {
+            int base = p * h * w;
+            for (int oh = 0; oh < g.outH; oh++) {
+                int h0 = Math.max(oh * g.sh - g.ph, 0), h1 = Math.min(oh * g.sh - g.ph + g.kh, h);
+                for (int ow = 0; ow < g.outW; ow++, q++) {
+                    int w0 = Math.max(ow * g.sw - g.pw, 0), w1 = Math.min(ow * g.sw - g.pw + g.kw, w);
+                    if (spread) {
+                        double v = (f64 ? dc[q] : fc[q]) * scale;
+                        for (int i = h0; i < h1; i++) {
+                            int row = base + i * w;
+                            if (f64) for (int j = w0; j < w1; j++) di[row + j] += v;
+                            else for (int j = w0; j < w1; j++) fi[row + j] += (float) v;
+                        }
+                    } else {
+                        double sum = 0;
+                        for (int i = h0; i < h1; i++) {
+                            int row = base + i * w;
+                            if (f64) for (int j = w0; j < w1; j++) sum += di[row + j];
+                            else for (int j = w0; j < w1; j++) sum += fi[row + j];
+                        }
+                        if (f64) dc[q] = sum * scale;
+                        else fc[q] = (float) (sum * scale);
+                    }
                 }
             }
         }

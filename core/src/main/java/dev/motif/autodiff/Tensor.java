@@ -628,6 +628,23 @@ public class Tensor {
         return record("maxPool2d", p.values(), g -> new Tensor[] {g.scatterAddFlat(p.argmax(), in)}, this);
     }
 
+    /**
+     * 2-D average pooling of {@code (N, C, H, W)} with zero padding, every window divided by
+     * {@code kh·kw} (PyTorch's {@code count_include_pad = true}). Linear: its gradient is
+     * {@link #avgPool2dAdjoint}, whose gradient is this op again.
+     */
+    public Tensor avgPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {
+        NDArray out = Pooling.avgPool2d(value, kh, kw, sh, sw, ph, pw); // validates the rank first
+        int h = shape(2), w = shape(3);
+        return record("avgPool2d", out, g -> new Tensor[] {g.avgPool2dAdjoint(h, w, kh, kw, sh, sw, ph, pw)}, this);
+    }
+
+    /** The adjoint of {@link #avgPool2d}: each value spread evenly over its window of an {@code (N, C, h, w)} tensor, overlaps summed. */
+    public Tensor avgPool2dAdjoint(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
+        return record("avgPool2dAdjoint", Pooling.avgPool2dAdjoint(value, h, w, kh, kw, sh, sw, ph, pw),
+                g -> new Tensor[] {g.avgPool2d(kh, kw, sh, sw, ph, pw)}, this);
+    }
+
     /** The elements at flat indices {@code index}, laid out in {@code shape} (an index may repeat). */
     public Tensor gatherFlat(int[] index, int... shape) {
         int[] in = shape();

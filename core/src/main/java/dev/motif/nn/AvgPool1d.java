@@ -5,7 +5,7 @@ import dev.motif.autodiff.Tensor;
 /**
  * 1-D average pooling of {@code (N, C, L)}, with PyTorch's default semantics
  * ({@code count_include_pad = true}): padding counts as zero and every window divides by
- * {@code kernel}. The mean over the window axis of {@link Tensor#im2col1d}.
+ * {@code kernel}.
  */
 public final class AvgPool1d extends Module {
     private final int kernel, stride, padding;
@@ -31,10 +31,10 @@ public final class AvgPool1d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         PoolArgs.rank(describe(), x, 3, "(N, C, L)");
-        int n = x.shape(0), c = x.shape(1);
-        Tensor cols = PoolArgs.named(describe(), () -> x.im2col1d(kernel, stride, padding, 1)); // (N, C·k, outL)
-        int outL = cols.shape(2);
-        return cols.reshape(n, c, kernel, outL).mean(new int[] {2}, false);
+        int n = x.shape(0), c = x.shape(1), len = x.shape(2);
+        // A sequence is an image of height 1.
+        Tensor y = PoolArgs.named(describe(), () -> x.reshape(n, c, 1, len).avgPool2d(1, kernel, 1, stride, 0, padding));
+        return y.reshape(n, c, y.shape(3));
     }
 
     @Override

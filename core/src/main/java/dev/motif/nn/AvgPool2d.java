@@ -1,6 +1,5 @@
 package dev.motif.nn;
 
-import dev.motif.array.Windows;
 import dev.motif.autodiff.Tensor;
 
 /**
@@ -8,8 +7,8 @@ import dev.motif.autodiff.Tensor;
  * semantics ({@code ceil_mode = false}, {@code count_include_pad = true}): padding counts as zero
  * and every window divides by {@code kernel²}, padded positions included.
  *
- * <p>It is the mean over the window axis of {@link Tensor#im2col2d}, so every derivative comes
- * from ops that are already differentiable to any order.
+ * <p>Average pooling is linear; its gradient is its adjoint ({@link Tensor#avgPool2dAdjoint}),
+ * whose gradient is average pooling again, so derivatives of every order are exact.
  */
 public final class AvgPool2d extends Module {
     private final int kernel, stride, padding;
@@ -35,11 +34,7 @@ public final class AvgPool2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         PoolArgs.rank(describe(), x, 4, "(N, C, H, W)");
-        int n = x.shape(0), c = x.shape(1);
-        Tensor cols = PoolArgs.named(describe(), () -> x.im2col2d(kernel, kernel, stride, stride, padding, padding, 1, 1)); // (N, C·k·k, outH·outW)
-        int outH = Windows.outputSize(x.shape(2), kernel, stride, padding, 1);
-        int outW = Windows.outputSize(x.shape(3), kernel, stride, padding, 1);
-        return cols.reshape(n, c, kernel * kernel, outH * outW).mean(new int[] {2}, false).reshape(n, c, outH, outW);
+        return PoolArgs.named(describe(), () -> x.avgPool2d(kernel, kernel, stride, stride, padding, padding));
     }
 
     @Override

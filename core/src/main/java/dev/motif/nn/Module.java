@@ -21,6 +21,10 @@ import java.util.Map;
  * {@code Linear.weight()} is) rather than caching them in fields: {@link #replaceParameter}, which
  * a checkpoint uses to restore a tie, changes the slot, and only a read through the slot sees it.
  *
+ * <p>State that is not trained, such as a batch norm's running statistics, is registered as a
+ * buffer ({@link #buffer(String, NDArray)}) and listed by {@link #namedBuffers()}, never among
+ * the parameters.
+ *
  * <pre>{@code
  * class Twice extends Module {
  *     final Linear layer = child("layer", new Linear(4, 4, DType.F64, rng));

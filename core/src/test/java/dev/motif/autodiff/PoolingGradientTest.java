@@ -1,6 +1,7 @@
 package dev.motif.autodiff;
 
 import dev.motif.array.NDArray;
+import dev.motif.array.Pooling;
 import dev.motif.nn.AvgPool1d;
 import dev.motif.nn.AvgPool2d;
 import dev.motif.nn.GlobalAvgPool;
@@ -76,6 +77,24 @@ class PoolingGradientTest {
             check(pool.toString(), f, x1);
             checkHvp(pool.toString(), f, 7, x1);
         }
+    }
+
+    @Test
+    void averagePoolingAndItsAdjointAreEachOthersGradient() {
+        Random r = new Random(13);
+        NDArray x = uniform(r, -1, 1, 2, 2, 5, 6);
+        // A 3x2 window, stride 2x1, padding 1x0: every extent different, so a swapped axis shows.
+        GradCheck.Fn pool = xs -> xs.get(0).avgPool2d(3, 2, 2, 1, 1, 0).sin();
+        check("avgPool2d", pool, x);
+        checkHvp("avgPool2d", pool, 14, x);
+        NDArray g = uniform(r, -1, 1, 2, 2, 3, 5);
+        GradCheck.Fn adjoint = xs -> xs.get(0).avgPool2dAdjoint(5, 6, 3, 2, 2, 1, 1, 0).sin();
+        check("avgPool2dAdjoint", adjoint, g);
+        checkHvp("avgPool2dAdjoint", adjoint, 15, g);
+        // <adjoint(g), x> = <g, pool(x)>
+        double left = Pooling.avgPool2dAdjoint(g, 5, 6, 3, 2, 2, 1, 1, 0).mul(x).sum().item();
+        double right = Pooling.avgPool2d(x, 3, 2, 2, 1, 1, 0).mul(g).sum().item();
+        GradCheck.assertClose("adjoint identity", right, left, 1e-12);
     }
 
     @Test

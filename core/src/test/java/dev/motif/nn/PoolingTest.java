@@ -1,10 +1,14 @@
 package dev.motif.nn;
 
 import dev.motif.array.DType;
+import dev.motif.array.Init;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -96,6 +100,55 @@ class PoolingTest {
             assertValues(new double[] {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0}, Autodiff.grad(y.sum(), x, false));
             NDArray z = new MaxPool2d(2, 1).forward(Tensor.constant(v)).value();
             assertTrue(Double.isNaN(z.get(0, 0, 0, 0)) && Double.isNaN(z.get(0, 0, 0, 1)) && z.get(0, 0, 0, 2) == 8, z.toString());
+        }
+    }
+
+    /**
+     * The same pooling as a composition of general ops: pad with −∞, cut windows with im2col,
+     * take the maximum over each window. Without ties its gradient is the routing to the maximum.
+     */
+    private static Tensor reference(Tensor x, int k, int stride, int pad) {
+        int n = x.shape(0), c = x.shape(1);
+        int outH = (x.shape(2) + 2 * pad - k) / stride + 1, outW = (x.shape(3) + 2 * pad - k) / stride + 1;
+        Tensor padded = x.pad(new int[][] {{pad, pad}, {pad, pad}}, Double.NEGATIVE_INFINITY);
+        return padded.im2col2d(k, k, stride, stride, 0, 0, 1, 1).reshape(n, c, k * k, outH * outW)
+                .max(new int[] {2}, false).reshape(n, c, outH, outW);
+    }
+
+    @Test
+    void largeInputsGoThroughTheParallelPathsAndAgreeWithAWindowedReference() {
+        // 4·16·33·31 elements: above the parallel threshold, odd extents so the last row and column are dropped.
+        for (DType dt : DType.values()) {
+            NDArray v = Init.normal(new SplittableRandom(3), dt, 0, 1, 4, 16, 33, 31);
+            NDArray w = Init.normal(new SplittableRandom(4), dt, 0, 1, 4, 16, 16, 15);
+            for (int[] g : new int[][] {{2, 2, 0}, {3, 2, 1}, {2, 1, 1}}) {
+                Tensor x = Tensor.variable(v);
+                Tensor y = new MaxPool2d(g[0], g[1], g[2]).forward(x);
+                Tensor r = reference(x, g[0], g[1], g[2]);
+                assertArrayEquals(r.shape(), y.shape());
+                assertArrayEquals(r.value().toDoubleArray(), y.value().toDoubleArray(), 0.0, "values of " + Arrays.toString(g));
+                Tensor weights = Tensor.constant(g[1] == 2 && g[0] == 2 ? w : Init.normal(new SplittableRandom(5), dt, 0, 1, y.shape()));
+                Tensor gy = Autodiff.grad(y.mul(weights).sum(), x, false), gr = Autodiff.grad(r.mul(weights).sum(), x, false);
+                assertArrayEquals(gr.value().toDoubleArray(), gy.value().toDoubleArray(), 1e-5, "gradients of " + Arrays.toString(g));
+            }
+        }
+    }
+
+    @Test
+    void largeAveragePoolsAgreeWithTheMeanOfIm2colWindows() {
+        for (DType dt : DType.values()) {
+            NDArray v = Init.normal(new SplittableRandom(6), dt, 0, 1, 4, 16, 33, 31);
+            for (int[] g : new int[][] {{2, 2, 0}, {3, 2, 1}}) {
+                int k = g[0], s = g[1], p = g[2];
+                Tensor x = Tensor.variable(v);
+                Tensor y = new AvgPool2d(k, s, p).forward(x);
+                int outH = (33 + 2 * p - k) / s + 1, outW = (31 + 2 * p - k) / s + 1;
+                Tensor r = x.im2col2d(k, k, s, s, p, p, 1, 1).reshape(4, 16, k * k, outH * outW).mean(new int[] {2}, false).reshape(4, 16, outH, outW);
+                assertArrayEquals(r.value().toDoubleArray(), y.value().toDoubleArray(), dt == DType.F64 ? 1e-12 : 1e-5);
+                Tensor weights = Tensor.constant(Init.normal(new SplittableRandom(7), dt, 0, 1, y.shape()));
+                Tensor gy = Autodiff.grad(y.mul(weights).sum(), x, false), gr = Autodiff.grad(r.mul(weights).sum(), x, false);
+                assertArrayEquals(gr.value().toDoubleArray(), gy.value().toDoubleArray(), dt == DType.F64 ? 1e-12 : 1e-5);
+            }
         }
     }
 
