@@ -34,6 +34,9 @@ import java.util.Set;
  *                  "motif.aliases": "{\"decoder.weight\":\"encoder.weight\"}"}
  * }</pre>
  * so the file stays a plain safetensors file (other tools see one tensor per unique parameter)
+ * Buffers (state a module keeps but does not train, such as a batch norm's running statistics)
+ * are stored as tensors under their paths too, and listed in {@code motif.buffers}, so a model
+ * evaluates after loading exactly as it did when saved.
  * while Motif can restore identity. Loading validates everything first and changes the model only
  * if the whole file fits; files from other tools, without Motif metadata, load by name.
  *
@@ -47,6 +50,8 @@ public final class Checkpoint {
     public static final String FORMAT_KEY = "motif.format";
     /** Metadata key of the alias table: a JSON object {alias path: owner tensor name}. */
     public static final String ALIASES_KEY = "motif.aliases";
+    /** Metadata key of the buffer list: a JSON array of the paths stored as buffers. */
+    public static final String BUFFERS_KEY = "motif.buffers";
     static final String FORMAT_VERSION = "1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,8 +82,14 @@ public final class Checkpoint {
             if (owner == null) w.add(u.path(), u.parameter().value());
             else aliases.put(u.path(), owner);
         }
+        com.fasterxml.jackson.databind.node.ArrayNode buffers = JSON.createArrayNode();
+        for (Map.Entry<String, NDArray> b : model.namedBuffers().entrySet()) {
+            w.add(b.getKey(), b.getValue());
+            buffers.add(b.getKey());
+        }
         w.metadata(FORMAT_KEY, FORMAT_VERSION);
         w.metadata(ALIASES_KEY, aliases.toString());
+        if (!buffers.isEmpty()) w.metadata(BUFFERS_KEY, buffers.toString());
         w.write(file);
     }
 
@@ -174,10 +185,29 @@ public final class Checkpoint {
             }
             tensorOf[i] = t;
         }
+        // Buffers load by path: same shape, converted to the buffer's dtype, copied in place.
+        List<Runnable> bufferActions = new ArrayList<>();
+        for (Map.Entry<String, NDArray> b : model.namedBuffers().entrySet()) {
+            String path = b.getKey();
+            NDArray target = b.getValue();
+            if (!f.contains(path)) {
+                problems.add("missing buffer '" + path + "': the model keeps a " + target.dtype() + " " + Arrays.toString(target.shape())
+                        + " buffer there (state such as running statistics), the file has no tensor of that name");
+                continue;
+            }
+            usedTensors.add(path);
+            long[] found = f.info(path).shape();
+            if (!Arrays.equals(found, Arrays.stream(target.shape()).asLongStream().toArray())) {
+                problems.add("shape mismatch at buffer '" + path + "': model expects " + Arrays.toString(target.shape()) + ", file has " + Arrays.toString(found));
+                continue;
+            }
+            NDArray value = convert(f.array(path), target.dtype());
+            bufferActions.add(() -> target.assign(value));
+        }
         for (TensorInfo t : f.tensors()) {
             if (!usedTensors.contains(t.name())) {
                 problems.add("unexpected tensor '" + t.name() + "' (" + t.dtype() + " " + Arrays.toString(t.shape())
-                        + "): the model has no parameter at that path");
+                        + "): the model has no parameter or buffer at that path");
             }
         }
         for (Map.Entry<String, String> e : aliasToOwner.entrySet()) {
@@ -243,6 +273,7 @@ public final class Checkpoint {
 
         // 4. Only now change the model; every check that could fail has been made.
         for (Runnable a : actions) a.run();
+        for (Runnable a : bufferActions) a.run();
     }
 
     private static int find(int[] parent, int i) {
