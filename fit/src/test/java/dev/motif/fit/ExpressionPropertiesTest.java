@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.motif.array.NDArray;
 import dev.motif.array.SpecialFunctions;
 import dev.motif.autodiff.Tensor;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -127,6 +128,54 @@ class ExpressionPropertiesTest {
             assertEquals(want, direct, 0.0, () -> src + " at " + env + " (doubles)");
             if (Double.isFinite(want)) assertEquals(want, tensor, Math.abs(want) * 1e-14, () -> src + " at " + env + " (tensors)");
             else assertEquals(want, tensor, () -> src + " at " + env + " (tensors)");
+        }
+    }
+
+    /**
+     * The fast tape ({@link ExpressionKernel}) against the Tensor path on random expressions: the
+     * same values, and the same per-point derivatives in the two parameters wherever the Tensor
+     * path's are finite.
+     */
+    @Property(tries = 300)
+    void kernelMatchesTheTensorPath(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        T tree = gen(r, 4);
+        String src = print(tree);
+        ExpressionModel model;
+        try {
+            model = ExpressionModel.parse(src, List.of("x"), List.of());
+        } catch (IllegalArgumentException noVariable) {
+            model = ExpressionModel.parse("x + " + src, List.of("x"), List.of());
+        }
+        List<String> ps = model.parameters();
+        int m = 6, np = ps.size();
+        double[] xs = new double[m];
+        for (int i = 0; i < m; i++) xs[i] = r.nextDouble() * 4 - 2;
+        double[] scalars = new double[np];
+        for (int j = 0; j < np; j++) scalars[j] = r.nextDouble() * 3 - 1;
+        double[][] cols = new double[1 + np][];
+        boolean[] want = new boolean[1 + np];
+        cols[0] = xs;
+        for (int j = 0; j < np; j++) {
+            cols[1 + j] = new double[m];
+            java.util.Arrays.fill(cols[1 + j], scalars[j]);
+            want[1 + j] = true;
+        }
+        double[][] g = new double[1 + np][m];
+        double[] f = new PointwiseEvaluator(model).evaluate(m, cols, want, g);
+        ExpressionKernel k = new ExpressionKernel(model);
+        ExpressionKernel.Workspace ws = k.newWorkspace();
+        k.run(ws, new double[][] {xs}, 0, m, scalars, true);
+        for (int i = 0; i < m; i++) {
+            int at = i;
+            if (Double.isFinite(f[i])) assertEquals(f[i], ws.values()[i], Math.abs(f[i]) * 1e-14, () -> src + " value at point " + at);
+            else assertEquals(f[i], ws.values()[i], () -> src + " value at point " + at);
+            for (int j = 0; j < np; j++) {
+                double want2 = g[1 + j][i], got = ws.derivative(j)[i];
+                if (!Double.isFinite(want2)) continue;
+                String name = ps.get(j);
+                assertEquals(want2, got, 1e-9 * Math.max(1, Math.abs(want2)), () -> src + " d/d" + name + " at point " + at);
+            }
         }
     }
 }
