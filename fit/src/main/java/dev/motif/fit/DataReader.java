@@ -52,6 +52,12 @@ public final class DataReader {
         return out;
     }
 
+    /** The column names of a CSV file's header (to tell data columns from parameters before reading). */
+    public static List<String> columns(Path file) throws IOException {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        return CsvTable.parse(file.toString(), text).header();
+    }
+
     /** Datasets from CSV text; {@code name} names the dataset (or, with a {@code by} column, is only used in messages). */
     public static List<Dataset> parse(String name, String csv, DataColumns columns) throws DataFileException {
         return parse(name, name, csv, columns, false);

@@ -3,6 +3,7 @@ package dev.motif.fit;
 import dev.motif.autodiff.Tensor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,21 @@ public final class ExpressionModel implements Model {
     /** Parses {@code source}; throws {@link ExpressionException} for a syntax error, IllegalArgumentException for unused variables. */
     public static ExpressionModel parse(String source, List<String> variables, List<String> covariates) {
         return new ExpressionModel(Expression.parse(source), variables, covariates);
+    }
+
+    /**
+     * Parses {@code source} for data with the given columns: a name of the expression that is a
+     * data column, neither a variable nor named in {@code parameterNames} (the parameter spec),
+     * is a covariate. For a command line without a covariate option: {@code I} in
+     * {@code Vmax*S/(Km*(1 + I/Ki) + S)} becomes a covariate when the files have a column {@code I}.
+     */
+    public static ExpressionModel parse(String source, List<String> variables, Collection<String> columns, Collection<String> parameterNames) {
+        Expression e = Expression.parse(source);
+        List<String> cov = new ArrayList<>();
+        for (String n : e.names()) {
+            if (!variables.contains(n) && columns.contains(n) && !parameterNames.contains(n)) cov.add(n);
+        }
+        return new ExpressionModel(e, variables, cov);
     }
 
     /** A model from an already parsed expression. */

@@ -135,6 +135,17 @@ public final class GlobalFit {
         return new GlobalFit(model, datasets, spec);
     }
 
+    /**
+     * Reads the files and builds the fit, in one step: the columns read are the x columns (one
+     * per model variable, in order), y, the optional sigma and by columns, the model's covariates
+     * and the spec's group columns.
+     */
+    public static GlobalFit read(Model model, ParameterSpec spec, List<java.nio.file.Path> files, List<String> x, String y,
+                                 String sigma, String by, boolean dropNan) throws java.io.IOException {
+        DataColumns cols = DataColumns.forFit(model, spec, x, y).withSigma(sigma).withBy(by).withDropNan(dropNan);
+        return of(model, DataReader.read(files, cols), spec);
+    }
+
     private static double[] unbox(List<Double> l) {
         return l.stream().mapToDouble(Double::doubleValue).toArray();
     }

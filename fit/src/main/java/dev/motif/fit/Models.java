@@ -90,6 +90,16 @@ public final class Models {
     }
 
     /**
+     * The predefined model {@code name} (see {@link #predefined()}) as an {@link ExpressionModel}:
+     * the same function, evaluated on the fast path of {@link GlobalFit} (the Java models run on
+     * Tensors). Null for an unknown name.
+     */
+    public static ExpressionModel expressionModel(String name) {
+        Model m = predefined().get(name);
+        return m == null ? null : ExpressionModel.parse(m.formula(), m.variables(), m.covariates());
+    }
+
+    /**
      * The predefined models by short name: decay, competitive, uncompetitive, mixed, gaussian,
      * lorentzian, hill (for a command line's {@code --model decay}).
      */

@@ -237,4 +237,63 @@ class GlobalFitTest {
         assertEquals(2.2 * 1 / (0.8 * (1 + 2 / 1.5) + 1), v[0], 1e-15);
         checkJacobian(fit, g, l);
     }
+
+    @Test
+    void readInOneStepAndInferCovariatesFromColumns() throws Exception {
+        GlobalFit fit = GlobalFit.read(decayExpr(), SPEC, files, List.of("time"), "counts", "err", null, false);
+        assertEquals(3, fit.datasets().size());
+        assertEquals(0.05, fit.datasets().get(0).sigma()[0]);
+        ExpressionModel m = ExpressionModel.parse(Models.COMPETITIVE_EXPR, List.of("S"), List.of("S", "v", "I", "Km"), java.util.Set.of("Km"));
+        assertEquals(List.of("I"), m.covariates(), "I is a column and not a parameter; Km is named by the spec");
+        assertEquals(List.of("Vmax", "Km", "Ki"), m.parameters());
+        assertEquals(Models.MIXED_EXPR, Models.expressionModel("mixed").formula());
+    }
+
+    /** evaluate on disjoint ranges from two threads writes what one call writes. */
+    @Test
+    void concurrentRangesEqualOneCall() throws Exception {
+        GlobalFit fit = fit(decayExpr(), SPEC, true);
+        GlobalProblem p = fit.problem();
+        double[] g = {1.3, 0.1}, l = {2.2, 2.9, 1.4};
+        int n = fit.pointCount(), off = fit.pointOffset(1);
+        double[] r = new double[n], jg = new double[2 * n], jl = new double[n];
+        p.evaluate(0, 3, g, l, r, jg, jl);
+        for (int rep = 0; rep < 20; rep++) {
+            double[] ra = new double[off], rb = new double[n - off], ja = new double[2 * off], jb = new double[2 * (n - off)];
+            double[] la = new double[off], lb = new double[n - off];
+            Thread t = new Thread(() -> p.evaluate(1, 3, g, l, rb, jb, lb));
+            t.start();
+            p.evaluate(0, 1, g, l, ra, ja, la);
+            t.join();
+            assertArrayEquals(java.util.Arrays.copyOfRange(r, off, n), rb, 0.0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(jg, 0, 2 * off), ja, 0.0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(jl, off, n), lb, 0.0);
+        }
+    }
+
+    /** More points than one Tensor chunk: chunks cut between datasets, rows stay in place. */
+    @Test
+    void tensorPathOverSeveralChunks() {
+        int per = GlobalFit.TENSOR_CHUNK / 2 + 1000;
+        List<Dataset> ds = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            double[] t = new double[per], y = new double[per];
+            for (int i = 0; i < per; i++) {
+                t[i] = i * 1e-4;
+                y[i] = AMP[k] * Math.exp(-t[i] / TAU);
+            }
+            ds.add(Dataset.of("big" + k, t, y));
+        }
+        ParameterSpec spec = ParameterSpec.builder().shared("tau", "B").local("A").build();
+        GlobalFit fast = GlobalFit.of(decayExpr(), ds, spec), tensors = GlobalFit.of(Models.exponentialDecay(), ds, spec);
+        double[] g = {1.3, 0.1}, l = {2.2, 2.9, 1.4};
+        int n = fast.pointCount();
+        double[] ra = new double[n], ja = new double[2 * n], la = new double[n], rb = new double[n], jb = new double[2 * n], lb = new double[n];
+        fast.problem().evaluate(0, 3, g, l, ra, ja, la);
+        tensors.problem().evaluate(0, 3, g, l, rb, jb, lb);
+        assertArrayEquals(ra, rb, 1e-13);
+        assertArrayEquals(ja, jb, 1e-13);
+        assertArrayEquals(la, lb, 1e-13);
+        assertEquals(-Math.exp(-(per - 1) * 1e-4 / 1.3), la[2 * per + per - 1], 1e-15, "last point of the last dataset");
+    }
 }
