@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -166,13 +167,13 @@ public final class DataReader {
             Map<String, String> grpMap = new LinkedHashMap<>();
             for (int g = 0; g < gi.length; g++) grpMap.put(cols.groups().get(g), grp[g]);
             out.add(new Dataset(dsName, file, x, trim(y, kept), s == null ? null : trim(s, kept), covMap, grpMap, dropped,
-                    java.util.Arrays.copyOf(lines, kept)));
+                    Arrays.copyOf(lines, kept)));
         }
         return out;
     }
 
     private static double[] trim(double[] a, int n) {
-        return a.length == n ? a : java.util.Arrays.copyOf(a, n);
+        return a.length == n ? a : Arrays.copyOf(a, n);
     }
 
     /** The error for the first non-finite numeric cell of a row. */

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * </pre>
  * As in mathematics, {@code ^} binds tighter than unary minus ({@code -x^2 = -(x^2)}) and its
  * exponent may carry a sign ({@code 2^-1 = 0.5}). Functions: exp, log (natural), sqrt, sin, cos,
- * tan, tanh, abs, erf, pow(a, b), min(a, b), max(a, b). Every other name is a variable, a
+ * tan, tanh, abs, erf, pow(a, b), min(a, b), max(a, b) (a tie of min or max takes the first
+ * argument's derivative; |x| has derivative 0 at 0). Every other name is a variable, a
  * covariate or a parameter; which one is up to the {@link ExpressionModel} that uses it.
  *
  * <p>An expression evaluates either on doubles ({@link #value(ToDoubleFunction)}) or on

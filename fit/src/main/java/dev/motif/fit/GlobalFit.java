@@ -2,6 +2,8 @@ package dev.motif.fit;
 
 import dev.motif.autodiff.Autodiff;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -57,6 +59,7 @@ public final class GlobalFit {
     private final double[] gLo, gHi, lLo, lHi, initGlobal, initLocal;
     private final int[] offsets;
     private final ExpressionKernel kernel;
+    private final boolean hasGroups;
     private final PointwiseEvaluator tensorPath;
 
     private GlobalFit(Model model, List<Dataset> datasets, ParameterSpec spec) {
@@ -111,6 +114,7 @@ public final class GlobalFit {
                 groupColumn[p][k] = g;
             }
         }
+        hasGroups = !spec.groups().isEmpty();
         gLo = unbox(gl);
         gHi = unbox(gh);
         lLo = unbox(ll);
@@ -140,8 +144,8 @@ public final class GlobalFit {
      * per model variable, in order), y, the optional sigma and by columns, the model's covariates
      * and the spec's group columns.
      */
-    public static GlobalFit read(Model model, ParameterSpec spec, List<java.nio.file.Path> files, List<String> x, String y,
-                                 String sigma, String by, boolean dropNan) throws java.io.IOException {
+    public static GlobalFit read(Model model, ParameterSpec spec, List<Path> files, List<String> x, String y,
+                                 String sigma, String by, boolean dropNan) throws IOException {
         DataColumns cols = DataColumns.forFit(model, spec, x, y).withSigma(sigma).withBy(by).withDropNan(dropNan);
         return of(model, DataReader.read(files, cols), spec);
     }
@@ -372,6 +376,9 @@ public final class GlobalFit {
             throw new IllegalArgumentException("predict: the model has variables " + model.variables() + ", got " + x.length + " columns");
         }
         int n = x[0].length;
+        for (int v = 1; v < x.length; v++) {
+            if (x[v].length != n) throw new IllegalArgumentException("predict: variable columns have " + n + " and " + x[v].length + " values");
+        }
         double[] scalars = scalars(k, global, local);
         double[] out = new double[n];
         if (kernel != null) {
@@ -548,7 +555,8 @@ public final class GlobalFit {
             r[row + i] = sigma == null ? res : res / sigma[s + i];
         }
         int G = gLo.length, L = lLo.length;
-        if (jg != null && G > 0) Arrays.fill(jg, row * G, (row + n) * G, 0.0);
+        // shared columns are written below for every row; only other groups' columns stay zero
+        if (jg != null && hasGroups) Arrays.fill(jg, row * G, (row + n) * G, 0.0);
         for (int p = 0; p < d.length; p++) {
             if (role[p] == FIXED) continue;
             double[] dp = d[p];

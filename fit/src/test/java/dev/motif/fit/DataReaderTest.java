@@ -127,4 +127,20 @@ class DataReaderTest {
         assertEquals("a.csv: no data rows below the header", fails("t,y\n", TY).getMessage());
         assertEquals("a.csv, line 2: unexpected 'x' after a closing quote", fails("t,y\n\"0\"x,1\n", TY).getMessage());
     }
+
+    @Test
+    void severalFilesSplitByAColumnArePrefixedWithTheFileName(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv");
+        Files.writeString(a, "run,t,y\nr1,0,1\nr2,0,2\n");
+        Files.writeString(b, "run,t,y\nr1,0,3\n");
+        List<Dataset> ds = DataReader.read(List.of(a, b), TY.withBy("run"));
+        assertEquals(List.of("a.csv:r1", "a.csv:r2", "b.csv:r1"), ds.stream().map(Dataset::name).toList());
+        assertEquals(List.of("run", "t", "y"), DataReader.columns(a));
+        // the same file name in two folders: datasets are named by the paths as given
+        Files.createDirectory(dir.resolve("x"));
+        Path c = dir.resolve("x").resolve("a.csv");
+        Files.writeString(c, "t,y\n0,1\n");
+        ds = DataReader.read(List.of(a, c), TY);
+        assertEquals(List.of(a.toString(), c.toString()), ds.stream().map(Dataset::name).toList());
+    }
 }
