@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * Model decay = ExpressionModel.parse("A*exp(-t/tau) + B", List.of("t"), List.of());
- * ParameterSpec spec = ParameterSpec.builder().shared("tau", "B").local("A").init("tau", 2).bound("tau", 0, inf).build();
+ * ParameterSpec spec = ParameterSpec.builder().shared("tau", "B").local("A").parseInit("tau=2").parseBound("tau=0:inf").build();
  * List<Dataset> data = DataReader.read(files, DataColumns.forFit(decay, spec, List.of("t"), "counts"));
  * GlobalFit fit = GlobalFit.of(decay, data, spec);
  * GlobalProblem p = fit.problem();     // G = 2 global (tau, B), L = 1 local (A) per dataset
@@ -480,6 +480,12 @@ public final class GlobalFit {
             if (global.length != gLo.length || local.length != datasets.size() * lLo.length) {
                 throw new IllegalArgumentException("evaluate: expected " + gLo.length + " global and " + datasets.size() * lLo.length
                         + " local values, got " + global.length + " and " + local.length);
+            }
+            int m = offsets[to] - offsets[from];
+            if (r.length < m || (jg != null && jg.length < (long) m * gLo.length) || (jl != null && jl.length < (long) m * lLo.length)) {
+                throw new IllegalArgumentException("evaluate: datasets [" + from + ", " + to + ") have " + m + " points, needing r[" + m + "], jg["
+                        + (long) m * gLo.length + "], jl[" + (long) m * lLo.length + "]; got r[" + r.length + "], jg[" + (jg == null ? "null" : jg.length)
+                        + "], jl[" + (jl == null ? "null" : jl.length) + "]");
             }
             if (kernel != null) evaluateKernel(from, to, global, local, r, jg, jl);
             else evaluateTensors(from, to, global, local, r, jg, jl);
