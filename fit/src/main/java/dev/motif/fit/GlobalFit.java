@@ -407,6 +407,15 @@ public final class GlobalFit {
         return s;
     }
 
+    /** A one-line summary: model, datasets, points and free parameters. */
+    @Override
+    public String toString() {
+        int K = datasets.size();
+        return "GlobalFit[" + model.formula() + "; " + K + (K == 1 ? " dataset, " : " datasets, ") + pointCount() + " points; "
+                + globalNames.size() + " global " + globalNames + ", " + localNames.size() + " local " + localNames + " per dataset"
+                + (spec.fixed().isEmpty() ? "" : ", fixed " + spec.fixed()) + "]";
+    }
+
     // ---------------------------------------------------------------- untie
 
     /**

@@ -111,6 +111,7 @@ class GlobalFitTest {
         assertEquals(Double.NEGATIVE_INFINITY, p.globalLower(1));
         assertArrayEquals(new double[] {2, 1}, fit.initialGlobal(), "tau from init, B at the default 1.0");
         assertArrayEquals(new double[] {1, 2.5, 1}, fit.initialLocal(), "A@decay1.csv=2.5, the others at 1.0");
+        assertEquals("GlobalFit[A*exp(-t/tau) + B; 3 datasets, 24 points; 2 global [tau, B], 1 local [A] per dataset]", fit.toString());
     }
 
     @Test
