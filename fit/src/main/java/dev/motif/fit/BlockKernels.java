@@ -125,8 +125,11 @@ final class BlockKernels {
                                 double[] partA, double[] partG, double[] partChi, String[] bad) {
         final int G = gCount;
         final int L = lCount;
+        final int w = G + L + 1;
         int aOff = t * G * G;
         int gOff = t * G;
+        double[] gram = new double[w * w];
+        double[] cols = new double[0];
         double chi = 0;
         int ds = taskStart[t];
         int end = taskStart[t + 1];
@@ -139,52 +142,71 @@ final class BlockKernels {
             double[] jg = ws[1];
             double[] jl = ws[2];
             problem.evaluate(ds, to, global, local, r, jg, jl);
-            String where = firstNonFinite(ds, to, m, r, jg, jl);
-            if (where != null) {
-                bad[t] = where;
-                return;
-            }
-            int i = 0;
+            int i0 = 0;
             for (int d = ds; d < to; d++) {
                 int n = (int) (pointOffset[d + 1] - pointOffset[d]);
+                // Each dataset's share of the normal equations is the Gram matrix of its rows
+                // [Jg | Jl | r]: packed by columns, every entry is one contiguous dot product.
+                if (cols.length < n * w) cols = new double[n * w];
+                for (int c = 0; c < G; c++) {
+                    for (int i = 0; i < n; i++) cols[c * n + i] = jg[(i0 + i) * G + c];
+                }
+                for (int c = 0; c < L; c++) {
+                    for (int i = 0; i < n; i++) cols[(G + c) * n + i] = jl[(i0 + i) * L + c];
+                }
+                System.arraycopy(r, i0, cols, (G + L) * n, n);
+                for (int p = 0; p < w; p++) {
+                    for (int q = p; q < w; q++) gram[p * w + q] = dot(cols, p * n, q * n, n);
+                }
+                // a non-finite value anywhere makes its column's sum of squares non-finite
+                for (int p = 0; p < w; p++) {
+                    if (!Double.isFinite(gram[p * w + p])) {
+                        String where = firstNonFinite(ds, to, m, r, jg, jl);
+                        bad[t] = where != null ? where : "the sums of squares of dataset " + d + " ('"
+                                + problem.datasetName(d) + "') overflow";
+                        return;
+                    }
+                }
+                int rc = G + L;
+                for (int p = 0; p < G; p++) {
+                    for (int q = p; q < G; q++) partA[aOff + p * G + q] += gram[p * w + q];
+                    partG[gOff + p] += gram[p * w + rc];
+                }
                 int bo = d * L * L;
                 int co = d * L * G;
                 int lo = d * L;
-                Arrays.fill(out.b, bo, bo + L * L, 0);
-                Arrays.fill(out.c, co, co + L * G, 0);
-                Arrays.fill(out.gl, lo, lo + L, 0);
-                double chiK = 0;
-                for (int e = i + n; i < e; i++) {
-                    double ri = r[i];
-                    chiK += ri * ri;
-                    int gi = i * G;
-                    for (int p = 0; p < G; p++) {
-                        double jp = jg[gi + p];
-                        if (jp == 0) continue;
-                        partG[gOff + p] += jp * ri;
-                        int row = aOff + p * G;
-                        for (int q = p; q < G; q++) partA[row + q] += jp * jg[gi + q];
-                    }
-                    int li = i * L;
-                    for (int p = 0; p < L; p++) {
-                        double jp = jl[li + p];
-                        if (jp == 0) continue;
-                        out.gl[lo + p] += jp * ri;
-                        int row = bo + p * L;
-                        for (int q = p; q < L; q++) out.b[row + q] += jp * jl[li + q];
-                        int crow = co + p * G;
-                        for (int q = 0; q < G; q++) out.c[crow + q] += jp * jg[gi + q];
-                    }
-                }
                 for (int p = 0; p < L; p++) {
-                    for (int q = 0; q < p; q++) out.b[bo + p * L + q] = out.b[bo + q * L + p];
+                    for (int q = 0; q < L; q++) {
+                        out.b[bo + p * L + q] = q >= p ? gram[(G + p) * w + G + q] : gram[(G + q) * w + G + p];
+                    }
+                    for (int q = 0; q < G; q++) out.c[co + p * G + q] = gram[q * w + G + p];
+                    out.gl[lo + p] = gram[(G + p) * w + rc];
                 }
+                double chiK = gram[rc * w + rc];
                 out.chi2k[d] = chiK;
                 chi += chiK;
+                i0 += n;
             }
             ds = to;
         }
         partChi[t] = chi;
+    }
+
+    /** Σ a[x+i]·a[y+i] over n terms, with four partial sums so the additions can overlap. */
+    private static double dot(double[] a, int x, int y, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[x + i] * a[y + i];
+            s1 += a[x + i + 1] * a[y + i + 1];
+            s2 += a[x + i + 2] * a[y + i + 2];
+            s3 += a[x + i + 3] * a[y + i + 3];
+        }
+        for (; i < n; i++) s0 += a[x + i] * a[y + i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     private String firstNonFinite(int from, int to, int m, double[] r, double[] jg, double[] jl) {

@@ -23,9 +23,10 @@ import java.util.List;
 final class Covariance {
     /**
      * Eigenvalue, relative to a unit diagonal, below which a direction counts as undetermined.
-     * Forming JᵀJ squares the condition number, so 1e-13 corresponds to a scaled Jacobian
-     * condition number of about 3e6... 1e7, well beyond that of any NIST StRD problem (which all have
-     * certified errors) and well above the rounding level (≈1e-16) of an exact dependency.
+     * Forming JᵀJ squares the condition number, so 1e-13 corresponds to a column-scaled Jacobian
+     * with condition number about 3e6: beyond every NIST StRD problem (all have certified errors;
+     * the smallest such eigenvalue among them, Bennett5's, is 9e-10) and well above the rounding
+     * level (about 1e-16) at which an exact dependency like a·b·x shows up.
      */
     static final double RANK_TOL = 1e-13;
     /** Component of a unit null vector above which a parameter is named as part of it. */
@@ -63,9 +64,10 @@ final class Covariance {
         double[] binv = new double[kCount * lCount * lCount];
         double[] w = new double[kCount * lCount * gCount];
         double[] covG = new double[gCount * gCount];
-        // Excluding a parameter can reveal nothing new in its own block, but a degeneracy found in
-        // the Schur complement may involve locals; a second round then recomputes with them held.
-        for (int round = 0; round < 3; round++) {
+        // A degeneracy found in a local block is settled on the spot (the block is redone with the
+        // named parameters held); one found in the Schur complement changes which globals and
+        // locals take part, so the round is redone. Each redo names at least one more parameter.
+        for (int round = 0; round <= n; round++) {
             boolean changed = false;
             for (int ds = 0; ds < kCount; ds++) {
                 int[] keep = kept(notes, gCount + ds * lCount, lCount);
@@ -73,7 +75,6 @@ final class Covariance {
                 double[] diag = diagonal(ne.b, ds * lCount * lCount, lCount, keep);
                 double[] inv = invertOrName(blk, diag, keep, notes, gCount + ds * lCount, box, diagnostics);
                 if (inv == null) {
-                    changed = true;
                     ds--; // same dataset again with the named ones held
                     continue;
                 }
@@ -154,6 +155,7 @@ final class Covariance {
         if (!options.absoluteSigma() && dof <= 0) {
             diagnostics.add("no degrees of freedom (" + points + " points, " + n
                     + " free parameters): standard errors scaled by the reduced chi-square are undefined");
+            for (int i = 0; i < n; i++) if (notes[i] == null) notes[i] = "no degrees of freedom to estimate the scatter from";
         }
         int listed = 0;
         int unlisted = 0;

@@ -183,8 +183,11 @@ public final class LevenbergMarquardt {
             throw new IllegalArgumentException("LevenbergMarquardt.fit: expected " + gCount + " global start values, got "
                     + (global == null ? "null" : global.length));
         }
-        if ((long) kCount * lCount > Integer.MAX_VALUE - gCount) {
-            throw new IllegalArgumentException("LevenbergMarquardt.fit: K·L = " + (long) kCount * lCount + " is too large");
+        long blocks = (long) kCount * lCount * Math.max(lCount, gCount);
+        if ((long) kCount * lCount > Integer.MAX_VALUE - gCount || blocks > Integer.MAX_VALUE - 8
+                || (long) gCount * gCount > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("LevenbergMarquardt.fit: K = " + kCount + ", G = " + gCount + ", L = "
+                    + lCount + " need blocks of K·L·max(L, G) = " + blocks + " doubles, more than one Java array holds");
         }
         if (local == null || local.length != kCount * lCount) {
             throw new IllegalArgumentException("LevenbergMarquardt.fit: expected K·L = " + kCount + "·" + lCount

@@ -33,7 +33,9 @@ class NistTest {
     /**
      * Starts that reach the certified estimates but whose residual sum of squares (1.4e-25) is at
      * the rounding level of evaluating the model in double precision: residuals of about 8e-14
-     * carry errors of a few 1e-16, so RSS and the standard errors (∝ √RSS) agree to only ~3 digits.
+     * carry errors of a few 1e-16, so RSS and the standard errors (∝ √RSS) agree to about 3 digits,
+     * sometimes just above and sometimes just below depending on the order of summation. Asserted:
+     * estimates to 6 digits, RSS and standard errors to 2.
      */
     static final Map<String, String> PRECISION_LIMITED = Map.of(
             "Lanczos1/1", "RSS 1.4e-25 is at double rounding level",
@@ -70,9 +72,7 @@ class NistTest {
         } else if (PRECISION_LIMITED.containsKey(key)) {
             assertTrue(r.converged(), summary);
             assertTrue(estimates >= 6, summary);
-            assertTrue(errors >= 2 && rss >= 2, summary);
-            assertTrue(errors < 3 || rss < 3, "expected to be limited by rounding (" + PRECISION_LIMITED.get(key)
-                    + ") but: " + summary);
+            assertTrue(errors >= 2 && rss >= 2, PRECISION_LIMITED.get(key) + ": " + summary);
         } else {
             assertTrue(r.converged(), summary);
             assertTrue(estimates >= 6, summary);
