@@ -94,19 +94,23 @@ final class LayerLanguage {
             } catch (IllegalArgumentException e) {
                 throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
-            int[] out;
-            try {
-                out = m.outputShape(shape);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + " does not fit its input " + notation(perExample(shape)) + " (model layout "
-                        + Arrays.toString(perExample(shape)) + "): " + e.getMessage(), e);
-            }
+            int[] out = fit(where, m, shape);
             model.add(m);
             // A dense layer on an image is a Flatten and a Linear; say so rather than "Sequential(...)".
             labels.add(m instanceof Sequential s ? String.join(", ", s.layers().stream().map(Module::describe).toList()) : m.describe());
             shape = out;
         }
         return new Built(inputShape.clone(), model, List.copyOf(tokens), List.copyOf(labels));
+    }
+
+    /** The module's output shape, or an error naming the layer and the shapes when the input does not fit it. */
+    private static int[] fit(String where, Module m, int[] shape) {
+        try {
+            return m.outputShape(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " does not fit its input " + notation(perExample(shape)) + " (model layout "
+                    + Arrays.toString(perExample(shape)) + "): " + e.getMessage(), e);
+        }
     }
 
     private static Module layer(String where, String token, int[] shape, DType dtype, RandomGenerator rng) {
@@ -121,8 +125,11 @@ final class LayerLanguage {
                 int out = positive(where, "OUT", p[1]);
                 int[] k = pair(where, "kernel", p[2], false);
                 ConvOptions o = convOptions(where, p, 3);
-                yield kind.equals("conv") ? new Conv2d(channels, out, k[0], k[1], o, dtype, rng)
-                        : new LocallyConnected2d(channels, out, shape[2], shape[3], k[0], k[1], o, dtype, rng);
+                Conv2d conv = new Conv2d(channels, out, k[0], k[1], o, dtype, rng);
+                if (kind.equals("conv")) yield conv;
+                fit(where, conv, shape);
+                affordable(where, conv.untiedParameterCount(shape), dtype);
+                yield new LocallyConnected2d(channels, out, shape[2], shape[3], k[0], k[1], o, dtype, rng);
             }
             case "conv1d", "local1d" -> {
                 needArgs(where, p, 3, kind + ":OUT:K");
@@ -130,8 +137,11 @@ final class LayerLanguage {
                 int out = positive(where, "OUT", p[1]);
                 int k = positive(where, "kernel", p[2]);
                 ConvOptions o = convOptions(where, p, 3);
-                yield kind.equals("conv1d") ? new Conv1d(channels, out, k, o, dtype, rng)
-                        : new LocallyConnected1d(channels, out, shape[2], k, o, dtype, rng);
+                Conv1d conv = new Conv1d(channels, out, k, o, dtype, rng);
+                if (kind.equals("conv1d")) yield conv;
+                fit(where, conv, shape);
+                affordable(where, conv.untiedParameterCount(shape), dtype);
+                yield new LocallyConnected1d(channels, out, shape[2], k, o, dtype, rng);
             }
             case "maxpool", "avgpool" -> {
                 needArgs(where, p, 2, kind + ":K");
@@ -162,8 +172,9 @@ final class LayerLanguage {
                     if (!p[i].equals("nobias")) throw new IllegalArgumentException(where + ": unknown option '" + p[i] + "', expected nobias");
                     bias = false;
                 }
-                int in = Math.toIntExact(size(shape));
-                Linear linear = new Linear(in, out, bias, dtype, rng);
+                long in = size(shape);
+                affordable(where, in * out + (bias ? out : 0), dtype);
+                Linear linear = new Linear((int) in, out, bias, dtype, rng);
                 yield rank == 1 ? linear : new Sequential(new Flatten(), linear);
             }
             case "flatten" -> {
@@ -198,6 +209,21 @@ final class LayerLanguage {
             default -> throw new IllegalArgumentException(where + ": unknown layer '" + p[0]
                     + "', expected conv, conv1d, local, local1d, maxpool, avgpool, gmaxpool, gavgpool, dense, flatten, relu, tanh, sigmoid, gelu, batchnorm or dropout");
         };
+    }
+
+    /**
+     * Refuses, with the count itself, a layer too large to build in this JVM: building it only to
+     * count it would end in an OutOfMemoryError without a word. The initialisation holds the values
+     * in double precision for a moment besides the layer's own array, hence the margin.
+     */
+    private static void affordable(String where, long values, DType dtype) {
+        long bytes = values * dtype.bytes(), max = Runtime.getRuntime().maxMemory();
+        if (values > Integer.MAX_VALUE || values * (8 + dtype.bytes()) > max / 2) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s would hold %,d parameters (%.1f GiB), more than this JVM can build to count (max heap %.1f GiB); "
+                            + "give it more memory, e.g. MOTIF_JAVA_OPTS=-Xmx%dg",
+                    where, values, bytes / 1073741824.0, max / 1073741824.0, (int) Math.ceil(2.0 * values * (8 + dtype.bytes()) / 1073741824.0) + 1));
+        }
     }
 
     /** The options after the positional arguments of a conv or local layer. */

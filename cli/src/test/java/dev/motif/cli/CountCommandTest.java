@@ -102,6 +102,14 @@ class CountCommandTest {
     }
 
     @Test
+    void aLayerTooLargeToBuildIsRefusedWithItsCount() {
+        // 1,000,000 x 100,000 weights: far beyond any test JVM's heap, refused before allocating.
+        Run r = Run.of("count", "--input", "1000x1000x1", "dense:100000:nobias");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("motif count: layer 1 'dense:100000:nobias' would hold 100,000,000,000 parameters"), r.err());
+    }
+
+    @Test
     void aLayerThatDoesNotFitNamesTheLayerAndTheShapes() {
         Run r = Run.of("count", "--input", "4x4x3", "conv:16:3x3", "conv:8:3x3");
         assertEquals(2, r.code());
