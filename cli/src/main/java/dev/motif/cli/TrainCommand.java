@@ -97,7 +97,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "F32", paramLabel = "TYPE", description = "F32 or F64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results and the per-epoch history as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON: arch, dtype, seed, data {source, dir, trainSize, testSize}, "
+            + "recipe {epochs, batch, lr, momentum}, parameters {unique, untied}, test and train {accuracy, loss, count}, "
+            + "imagesPerSecond, seconds, history [{epoch, train, test, seconds, imagesPerSecond}].")
     Path json;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model as a checkpoint (.safetensors).")
