@@ -97,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "F32", paramLabel = "TYPE", description = "F32 or F64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON: arch, dtype, seed, data {source, dir, trainSize, testSize}, "
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON: arch, dtype, seed, data {source (shipped, debian or dir), dir, trainSize, testSize}, "
             + "recipe {epochs, batch, lr, momentum}, parameters {unique, untied}, test and train {accuracy, loss, count}, "
             + "imagesPerSecond, seconds, history [{epoch, train, test, seconds, imagesPerSecond}].")
     Path json;
@@ -105,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model as a checkpoint (.safetensors).")
     Path save;
 
-    /** Where the images came from, for the report. */
+    /** Where the images came from, for the report: {@code shipped}, {@code debian} (the default directory) or {@code dir} (--data). */
     record Source(String name, String dir) {}
 
     @Override
@@ -127,11 +127,11 @@ public final class TrainCommand implements Callable<Integer> {
         TrainTest all;
         if ("shipped".equals(data) || data == null && !FashionMnist.isAvailable(FashionMnist.defaultDir())) {
             all = FashionMnist.shipped();
-            source = new Source("shipped subset", null);
+            source = new Source("shipped", null);
         } else {
             Path dir = data == null ? FashionMnist.defaultDir() : Path.of(data);
             all = FashionMnist.load(dir);
-            source = new Source("directory", dir.toString());
+            source = new Source(data == null ? "debian" : "dir", dir.toString());
         }
         int nTrain = trainSize == null ? all.train().size() : trainSize, nTest = testSize == null ? all.test().size() : testSize;
         if (nTrain > all.train().size()) {
@@ -226,7 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String describe(Source s) {
-        return s.dir() == null ? "Fashion-MNIST subset shipped with Motif" : "Fashion-MNIST in " + s.dir();
+        return s.dir() == null ? "Fashion-MNIST subset shipped with Motif" : "Fashion-MNIST in " + s.dir() + (s.name().equals("debian") ? " (Debian's dataset-fashion-mnist)" : "");
     }
 
     private static String num(double v) {

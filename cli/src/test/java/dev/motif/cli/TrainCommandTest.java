@@ -41,7 +41,7 @@ class TrainCommandTest {
         assertTrue(loss > 0 && loss < 10, "loss " + loss);
         assertEquals(200, j.get("test").get("count").asInt());
         assertEquals(256, j.get("data").get("trainSize").asInt());
-        assertEquals("shipped subset", j.get("data").get("source").asText());
+        assertEquals("shipped", j.get("data").get("source").asText());
         assertEquals(1, j.get("history").size());
         assertEquals(j.get("test").get("accuracy").asDouble(), j.get("history").get(0).get("test").get("accuracy").asDouble());
         assertTrue(j.get("imagesPerSecond").asDouble() > 0);
