@@ -31,7 +31,7 @@ import java.util.logging.Logger;
 @Command(name = "motif",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {TourCommand.class, InspectCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TourCommand.class, InspectCommand.class, CountCommand.class, TrainCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         description = {
                 "Motif: models whose parameters are shared, made explicit.",
@@ -42,6 +42,10 @@ import java.util.logging.Logger;
                 ""},
         footer = {"", "Examples:",
                 "  motif tour                        sharing step by step, kernel to checkpoint",
+                "  motif count --input 32x32x3 conv:16:3x3 relu maxpool:2 dense:10",
+                "                                    per-layer counts: shared, untied, dense",
+                "  motif train --arch conv --train-size 10000 --epochs 1 --seed 1",
+                "                                    train a seed net on Fashion-MNIST",
                 "  motif inspect model.safetensors   a checkpoint's tensors and shared names",
                 "  motif lab                         the experiments about sharing",
                 "  motif help inspect                the options of one command"})

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "tour", "inspect"})
+    @ValueSource(strings = {"", "tour", "inspect", "count", "train"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         Run r = Run.of(args);
