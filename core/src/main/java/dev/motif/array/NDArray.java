@@ -277,7 +277,9 @@ public final class NDArray {
             double[] o = out.d;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 || d[i] != d[i] ? d[i] : 0; break;
+                // Math.max keeps NaN and gives +0 for -0 and negatives, as the definition above; unlike a
+                // comparison it compiles without a branch, which on random signs mispredicts half the time.
+                case RELU: for (int i = 0; i < size; i++) o[i] = Math.max(d[i], 0.0); break;
                 case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
                 default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
             }
@@ -285,8 +287,40 @@ public final class NDArray {
             float[] o = out.f;
             switch (op) {
                 case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 || f[i] != f[i] ? f[i] : 0; break;
+                case RELU: for (int i = 0; i < size; i++) o[i] = Math.max(f[i], 0f); break;
                 default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * This array where {@code x > 0} and +0 elsewhere (a NaN in {@code x} counts as not positive):
+     * the gradient of ReLU from the gradient of its output (this) and its input {@code x}, in one
+     * pass. Same as {@code this.mul(x.gt(0))} except that a masked-out element is +0 even where
+     * this holds an infinity or a NaN (as PyTorch's {@code threshold_backward}).
+     */
+    public NDArray wherePositive(NDArray x) {
+        if (dtype != x.dtype || !Arrays.equals(shape, x.shape)) {
+            throw new IllegalArgumentException("wherePositive: expected an array of the same dtype and shape as " + dtype + " "
+                    + Shapes.str(shape) + ", got " + x.dtype + " " + Shapes.str(x.shape));
+        }
+        NDArray out = zeros(dtype, shape);
+        // A branch-free mask from the bits (a compare-and-select on random signs mispredicts half the time):
+        // x > 0 exactly when its bits, read as a signed integer, lie in [1, bits of +infinity].
+        if (d != null) {
+            double[] xs = x.d, o = out.d;
+            for (int i = 0; i < size; i++) {
+                long b = Double.doubleToRawLongBits(xs[i]);
+                long m = ~((b - 1) >> 63) & ~((0x7FF0000000000000L - b) >> 63);
+                o[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(d[i]) & m);
+            }
+        } else {
+            float[] xs = x.f, o = out.f;
+            for (int i = 0; i < size; i++) {
+                int b = Float.floatToRawIntBits(xs[i]);
+                int m = ~((b - 1) >> 31) & ~((0x7F800000 - b) >> 31);
+                o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(f[i]) & m);
             }
         }
         return out;
@@ -666,10 +700,14 @@ public final class NDArray {
         int[] os = shape.clone();
         os[axis] = 1;
         NDArray out = zeros(dtype, os);
+        if (kind == Reduce.SUM) {
+            sumAxis(outer, n, inner, out);
+            return out;
+        }
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             for (int j = 0; j < inner; j++) {
-                double acc = kind == Reduce.SUM ? 0 : getFlat(base + j);
+                double acc = getFlat(base + j);
                 for (int k = 0; k < n; k++) {
                     double v = getFlat(base + k * inner + j);
                     switch (kind) {
@@ -682,6 +720,32 @@ public final class NDArray {
             }
         }
         return out;
+    }
+
+    /**
+     * Sums this (outer, n, inner) array over n into {@code out} (outer, inner), in double. Each
+     * output adds its n terms in order k = 0..n−1, as the generic loop; walking k outside j
+     * reads the input in storage order instead of with stride {@code inner}.
+     */
+    private void sumAxis(int outer, int n, int inner, NDArray out) {
+        double[] acc = new double[inner];
+        for (int o = 0; o < outer; o++) {
+            int base = o * n * inner;
+            if (inner == 1) {
+                double a = 0;
+                if (d != null) for (int k = 0; k < n; k++) a += d[base + k];
+                else for (int k = 0; k < n; k++) a += f[base + k];
+                acc[0] = a;
+            } else {
+                Arrays.fill(acc, 0);
+                for (int k = 0, p = base; k < n; k++, p += inner) {
+                    if (d != null) for (int j = 0; j < inner; j++) acc[j] += d[p + j];
+                    else for (int j = 0; j < inner; j++) acc[j] += f[p + j];
+                }
+            }
+            if (out.d != null) System.arraycopy(acc, 0, out.d, o * inner, inner);
+            else for (int j = 0; j < inner; j++) out.f[o * inner + j] = (float) acc[j];
+        }
     }
 
     public NDArray sum(int[] axes, boolean keepDims) { return reduce(Reduce.SUM, axes, keepDims); }

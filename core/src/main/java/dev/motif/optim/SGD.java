@@ -64,6 +64,23 @@ public final class SGD extends Optimizer {
         }
     }
 
+    /** {@link #update} on float storage in one pass: the same double arithmetic, one rounding per value. */
+    @Override
+    protected void updateF32(int index, float[] w, float[] grad, double lr) {
+        double[] buf = buffers[index];
+        boolean first = buf == null;
+        if (momentum != 0 && first) buf = buffers[index] = new double[w.length];
+        for (int k = 0; k < w.length; k++) {
+            double d = grad[k];
+            if (weightDecay != 0) d += weightDecay * w[k];
+            if (momentum != 0) {
+                buf[k] = first ? d : momentum * buf[k] + (1 - dampening) * d;
+                d = nesterov ? d + momentum * buf[k] : buf[k];
+            }
+            w[k] = (float) (w[k] - lr * d);
+        }
+    }
+
     public double momentum() {
         return momentum;
     }
