@@ -67,9 +67,15 @@ public final class LevenbergMarquardt {
      * only fixed to a relative ε when χ² is minimized to a relative (ε·|value|/σ)²/dof: NIST's
      * ENSO needs about 1e-14 for six digits, and the extra iterations are one or two. (Rounding
      * noise in χ² of very large fits can keep ftol from triggering; the gradient test, which is
-     * not affected by that noise, then ends the fit.) At most 1000 iterations and 2000 evaluations, initial λ = 1e-3 (relative to the diagonal
-     * of JᵀJ), standard errors scaled by the reduced χ² (absoluteSigma false: the sigmas give
-     * relative weights), parallel evaluation, no progress listener.
+     * not affected by that noise, then ends the fit.) At most 1000 iterations and 2000
+     * evaluations; initial λ = 1e-3 (relative to the diagonal of JᵀJ); standard errors scaled by
+     * the reduced χ² (absoluteSigma false: the sigmas give relative weights); parallel
+     * evaluation; no progress listener.
+     *
+     * <p>An iteration is one trial step (one damped solve); an evaluation is one pass of
+     * {@link GlobalProblem#evaluate} over all datasets, residuals and Jacobian together. Each
+     * trial point is evaluated once, so evaluations = iterations + 1 unless a damped system
+     * could not be factored.
      *
      * @param ftol           relative reduction of χ² below which the fit has converged
      * @param xtol           relative scaled step below which the fit has converged
