@@ -32,8 +32,9 @@ import java.util.Arrays;
  * relative reduction of χ² are at most ftol; {@code xtol} when the scaled step
  * {@code ‖D p‖ ≤ xtol·(‖D x‖ + xtol)}; {@code gtol} when the largest cosine between the residual
  * vector and a Jacobian column, {@code |(Jᵀr)_i| / (‖J_i‖·‖r‖)}, is at most gtol (bound-held
- * parameters excluded); χ² = 0 exactly; or a limit on iterations or evaluations, which ends with
- * {@link FitResult.Status#NOT_CONVERGED} and the best point.
+ * parameters excluded); or χ² = 0 exactly. A limit on iterations or evaluations, or λ growing past
+ * 1e32 without an acceptable step, ends the fit with {@link FitResult.Status#NOT_CONVERGED}, the
+ * reason, and the best point.
  *
  * <pre>{@code
  * FitResult fit = new LevenbergMarquardt().fit(problem, globalStart, localStart);
@@ -115,30 +116,37 @@ public final class LevenbergMarquardt {
             return new Options(1e-14, 1e-12, 1e-12, 1000, 2000, 1e-3, false, true, null);
         }
 
+        /** These options with other ftol, xtol and gtol. */
         public Options withTolerances(double ftol, double xtol, double gtol) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another iteration limit. */
         public Options withMaxIterations(int maxIterations) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another evaluation limit. */
         public Options withMaxEvaluations(int maxEvaluations) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another starting damping. */
         public Options withInitialLambda(double initialLambda) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with absolute (true) or relative (false) sigmas. */
         public Options withAbsoluteSigma(boolean absoluteSigma) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with parallel evaluation on or off. */
         public Options withParallel(boolean parallel) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with a progress listener (null for none). */
         public Options withProgress(Progress progress) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
@@ -164,6 +172,7 @@ public final class LevenbergMarquardt {
         this.dense = dense;
     }
 
+    /** The options this solver runs with. */
     public Options options() {
         return options;
     }
