@@ -61,6 +61,53 @@ final class MatMul {
         return out;
     }
 
+    /**
+     * C[m×n] = op(A)·op(B) (+ C when {@code accumulate}), row-major at the given offsets, where
+     * op(A) is A stored [m×k], or Aᵀ of A stored [k×m] when {@code ta} (likewise B, [k×n] or
+     * [n×k]): a transposed operand is read in place, never copied.
+     */
+    static void gemm(NDArray a, int offA, boolean ta, NDArray b, int offB, boolean tb, NDArray c, int offC, int m, int n, int k,
+                     boolean accumulate) {
+        if (m == 0 || n == 0 || k == 0) return;
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        // element (i, p) of op(A) is at i·ai + p·ap; (p, j) of op(B) at p·bp + j·bj
+        int ai = ta ? 1 : k, ap = ta ? m : 1, bp = tb ? 1 : n, bj = tb ? k : 1;
+        boolean small = (long) m * n * k < SMALL;
+        String opA = ta ? "T" : "N", opB = tb ? "T" : "N";
+        if (a.dtype() == DType.F64) {
+            double[] A = a.f64(), B = b.f64(), C = c.f64();
+            if (small) {
+                if (!accumulate) java.util.Arrays.fill(C, offC, offC + m * n, 0.0);
+                for (int i = 0; i < m; i++) {
+                    int ci = offC + i * n;
+                    for (int p = 0; p < k; p++) {
+                        double av = A[offA + i * ai + p * ap];
+                        int bo = offB + p * bp;
+                        for (int j = 0; j < n; j++) C[ci + j] += av * B[bo + j * bj];
+                    }
+                }
+            } else {
+                // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ.
+                Blas.get().dgemm(opB, opA, n, m, k, 1.0, B, offB, ldb, A, offA, lda, accumulate ? 1.0 : 0.0, C, offC, n);
+            }
+        } else {
+            float[] A = a.f32(), B = b.f32(), C = c.f32();
+            if (small) {
+                if (!accumulate) java.util.Arrays.fill(C, offC, offC + m * n, 0.0f);
+                for (int i = 0; i < m; i++) {
+                    int ci = offC + i * n;
+                    for (int p = 0; p < k; p++) {
+                        float av = A[offA + i * ai + p * ap];
+                        int bo = offB + p * bp;
+                        for (int j = 0; j < n; j++) C[ci + j] += av * B[bo + j * bj];
+                    }
+                }
+            } else {
+                Blas.get().sgemm(opB, opA, n, m, k, 1.0f, B, offB, ldb, A, offA, lda, accumulate ? 1.0f : 0.0f, C, offC, n);
+            }
+        }
+    }
+
     /** C[m×n] = A[m×k]·B[k×n], row-major, at the given offsets. */
     static void gemm(NDArray a, int offA, NDArray b, int offB, NDArray c, int offC, int m, int n, int k) {
         if (m == 0 || n == 0) return;
