@@ -1026,6 +1026,15 @@ public final class NDArray {
         return MatMul.matmul(this, other);
     }
 
+    /**
+     * op(this)·op(other), where op transposes the last two axes when its flag is set: the
+     * transposed operand is read in place, so {@code a.matmul(b, false, true)} equals
+     * {@code a.matmul(b.mT())} without copying b. Both operands need rank >= 2 when transposed.
+     */
+    public NDArray matmul(NDArray other, boolean transposeThis, boolean transposeOther) {
+        return MatMul.matmul(this, other, transposeThis, transposeOther);
+    }
+
     // ---------------------------------------------------------------- misc
 
     /** Whether shapes, dtypes and every element are equal (NaN equal to NaN). */

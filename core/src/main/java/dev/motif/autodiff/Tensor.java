@@ -377,10 +377,25 @@ public class Tensor {
             Tensor y = o.rank() == 1 ? o.reshape(o.size(), 1) : o;
             return x.matmul(y).reshape(outShape);
         }
+        return matmul(o, false, false);
+    }
+
+    /**
+     * op(this)·op(o) for operands of rank >= 2, where op transposes the last two axes when its
+     * flag is set; the transposed operand is read in place, so {@code x.matmul(w, false, true)} is
+     * {@code x.matmul(w.mT())} without the copy. The gradients are products of the same kind, so
+     * a backward pass copies no operand either.
+     */
+    public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) {
+        sameDtype("matmul", this, o);
         Tensor a = this;
-        return record("matmul", value.matmul(o.value), g -> new Tensor[] {
-                a.requiresGrad ? g.matmul(o.mT()).sumTo(a.shape()) : null,
-                o.requiresGrad ? a.mT().matmul(g).sumTo(o.shape()) : null}, a, o);
+        boolean ta = transposeThis, tb = transposeOther;
+        // C = op(A)·op(B): for each of the four cases, dA and dB in the stored layouts of A and B.
+        return record("matmul", value.matmul(o.value, ta, tb), g -> new Tensor[] {
+                a.requiresGrad ? (ta ? (tb ? o.matmul(g, true, true) : o.matmul(g, false, true))
+                                     : (tb ? g.matmul(o, false, false) : g.matmul(o, false, true))).sumTo(a.shape()) : null,
+                o.requiresGrad ? (tb ? (ta ? g.matmul(a, true, true) : g.matmul(a, true, false))
+                                     : (ta ? a.matmul(g, false, false) : a.matmul(g, true, false))).sumTo(o.shape()) : null}, a, o);
     }
 
     /** The same values with another shape (one extent may be -1). */

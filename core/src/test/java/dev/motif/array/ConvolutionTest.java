@@ -103,6 +103,23 @@ class ConvolutionTest {
         return s;
     }
 
+    @ParameterizedTest
+    @EnumSource(Blas.Kind.class)
+    void transposedOperandsAreReadInPlaceThroughBlas(Blas.Kind kind) {
+        if (kind == Blas.Kind.NATIVE) assumeTrue(Blas.nativeAvailable(), "native BLAS (libopenblas0) is not installed");
+        Blas.use(kind);
+        SplittableRandom r = new SplittableRandom(9);
+        for (DType dt : DType.values()) {
+            NDArray a = Init.uniform(r, dt, -1, 1, 2, 40, 30), b = Init.uniform(r, dt, -1, 1, 30, 50);
+            NDArray at = a.mT().copy(), bt = b.mT().copy();
+            NDArray expected = a.matmul(b);
+            double tol = dt == DType.F64 ? 1e-12 : 1e-4;
+            assertEquals(0, at.matmul(b, true, false).maxAbsDiff(expected), tol);
+            assertEquals(0, a.matmul(bt, false, true).maxAbsDiff(expected), tol);
+            assertEquals(0, at.matmul(bt, true, true).maxAbsDiff(expected), tol);
+        }
+    }
+
     @Test
     void errorsNameTheOpAndTheShapes() {
         NDArray x = NDArray.zeros(DType.F64, 2, 4, 5, 5), w = NDArray.zeros(DType.F64, 6, 2, 3, 3);
