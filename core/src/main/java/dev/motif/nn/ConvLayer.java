@@ -46,7 +46,7 @@ abstract class ConvLayer extends Module {
         return geom.outC;
     }
 
-    /** The options as given (for "same", the padding it resolves to is in the describe() text only). */
+    /** The options as given ("same" padding is resolved as {@link ConvOptions#samePadding()} says). */
     public ConvOptions options() {
         return geom.options;
     }
