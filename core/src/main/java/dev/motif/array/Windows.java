@@ -142,7 +142,7 @@ public final class Windows {
 
     /** Everything the loop needs; 1-D is 2-D with H = kh = 1. */
     record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-                            int outH, int outW) {}
+                    int outH, int outW) {}
 
     private static void checkGeometry(String op, int kernel, int stride, int padding, int dilation) {
         if (kernel <= 0) throw new IllegalArgumentException(op + ": kernel size must be positive, got " + kernel);
@@ -152,7 +152,7 @@ public final class Windows {
     }
 
     static Geometry geometry(String op, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                                     int dh, int dw, int[] inputShape) {
+                             int dh, int dw, int[] inputShape) {
         checkGeometry(op, kh, sh, ph, dh);
         checkGeometry(op, kw, sw, pw, dw);
         int outH, outW;

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * {@code Autodiff.grad(y, xs, true)} gives tensors that can be differentiated again.
  *
  * <p>Only a handful of ops carry a hand-written backward rule (add, mul, div, neg, exp, log,
- * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat);
+ * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat, im2col/col2im,
+ * conv2d and its two gradients);
  * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
  * differentiate through them.
  *
