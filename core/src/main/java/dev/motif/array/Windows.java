@@ -196,6 +196,9 @@ public final class Windows {
             owLo[j] = validLo(j * g.dw - g.pw, g.sw, g.outW);
             owHi[j] = validHi(j * g.dw - g.pw, g.sw, g.w, g.outW);
         }
+        // Unit stride with an output row as long as an input row (padding "same"): consecutive
+        // rows of a window offset are consecutive in both arrays, so they copy as one run.
+        boolean rowsRun = !fold && g.sw == 1 && g.sh * g.w == g.outW;
         for (int c = 0; c < g.c; c++) {
             int imgBase = imgOff + c * hw;
             for (int i = 0; i < g.kh; i++) {
@@ -203,6 +206,13 @@ public final class Windows {
                     int colBase = colOff + ((c * g.kh + i) * g.kw + j) * L;
                     int lo = owLo[j], len = owHi[j] - lo;
                     if (len <= 0) continue;
+                    if (rowsRun && ohHi[i] > ohLo[i]) {
+                        int oh = ohLo[i], rows = ohHi[i] - oh;
+                        int ip = imgBase + (oh * g.sh - g.ph + i * g.dh) * g.w + lo - g.pw + j * g.dw;
+                        int cp = colBase + oh * g.outW + lo;
+                        copyRun(img, ip, cols, cp, rows, len, g.outW);
+                        continue;
+                    }
                     for (int oh = ohLo[i]; oh < ohHi[i]; oh++) {
                         int ih = oh * g.sh - g.ph + i * g.dh;
                         int ip = imgBase + ih * g.w + lo * g.sw - g.pw + j * g.dw;
@@ -224,6 +234,22 @@ public final class Windows {
     private static int validHi(int offset, int stride, int in, int out) {
         int last = in - 1 - offset;
         return last < 0 ? 0 : Math.min(out, last / stride + 1);
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code len} valid values, {@code stride} apart in both arrays, as
+     * one run, then zeroes what the run carried into the gaps between them (padding positions).
+     */
+    private static void copyRun(Object src, int sp, Object dst, int dp, int rows, int len, int stride) {
+        System.arraycopy(src, sp, dst, dp, (rows - 1) * stride + len);
+        int gap = stride - len;
+        if (gap == 0) return;
+        if (dst instanceof double[] d) {
+            for (int r = 0; r < rows - 1; r++) java.util.Arrays.fill(d, dp + r * stride + len, dp + (r + 1) * stride, 0.0);
+        } else {
+            float[] f = (float[]) dst;
+            for (int r = 0; r < rows - 1; r++) java.util.Arrays.fill(f, dp + r * stride + len, dp + (r + 1) * stride, 0.0f);
+        }
     }
 
     /** dst[dp + t] = src[sp + t·step] for t < n. */

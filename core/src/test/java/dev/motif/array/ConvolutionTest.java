@@ -36,9 +36,42 @@ class ConvolutionTest {
     static final int[][] CASES = {
             {3, 3, 1, 1, 1, 1, 1, 1, 1}, {3, 2, 2, 1, 0, 2, 1, 2, 2}, {1, 1, 1, 1, 0, 0, 1, 1, 2}, {2, 3, 1, 2, 1, 0, 2, 1, 4}};
 
+    /** Columns from the definition, one entry at a time (independent of the kernels' copy loops). */
+    private static NDArray naiveIm2col(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        int n = x.shape(0), c = x.shape(1), h = x.shape(2), w = x.shape(3);
+        int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+        NDArray cols = NDArray.zeros(DType.F64, n, c * kh * kw, oh * ow);
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        for (int y = 0; y < oh; y++)
+                            for (int z = 0; z < ow; z++) {
+                                int ih = y * sh - ph + i * dh, iw = z * sw - pw + j * dw;
+                                if (ih >= 0 && ih < h && iw >= 0 && iw < w) {
+                                    cols.setFlat((b * c * kh * kw + (ch * kh + i) * kw + j) * oh * ow + y * ow + z, x.get(b, ch, ih, iw));
+                                }
+                            }
+        return cols;
+    }
+
+    @Test
+    void samePaddingUnfoldsRowsAsOneRunAndKeepsThePaddingZero() {
+        // Stride 1 with output rows as long as input rows: the copy path that moves whole runs of rows.
+        SplittableRandom r = new SplittableRandom(8);
+        int[][] geometries = {{3, 3, 1, 1, 1, 1}, {5, 5, 2, 2, 1, 1}, {3, 3, 2, 2, 2, 2}, {3, 5, 1, 2, 1, 1}, {1, 1, 0, 0, 1, 1}, {2, 3, 1, 1, 2, 1}};
+        for (DType dt : DType.values()) {
+            for (int[] g : geometries) {
+                NDArray x = Init.uniform(r, dt, -1, 1, 2, 3, 6, 7);
+                NDArray got = Windows.im2col2d(x, g[0], g[1], 1, 1, g[2], g[3], g[4], g[5]);
+                assertTrue(got.toF64().contentEquals(naiveIm2col(x.toF64(), g[0], g[1], 1, 1, g[2], g[3], g[4], g[5])), java.util.Arrays.toString(g) + " " + dt);
+            }
+        }
+    }
+
     /** y[n, o] = W_group(o) · cols[n, group rows]: the whole-batch route, one matrix product per image and group. */
     private static NDArray reference(NDArray x, NDArray w, int[] c) {
-        NDArray cols = Windows.im2col2d(x.toF64(), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+        NDArray cols = naiveIm2col(x.toF64(), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
         int n = x.shape(0), o = w.shape(0), g = c[8], ck = w.size() / o, L = cols.shape(2);
         NDArray y = w.toF64().reshape(g, o / g, ck).matmul(cols.reshape(n, g, ck, L)); // (g, O/g, K) @ (N, g, K, L)
         return y.reshape(n, o, L);
