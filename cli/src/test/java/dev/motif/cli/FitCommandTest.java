@@ -236,7 +236,7 @@ class FitCommandTest {
         Run r = Run.of("fit", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("3   the fit did not converge"), r.out());
-        for (String k : List.of("datasets: [{name, points, dropped, chi2, rms}]", "statistics: {chi2, dof, redchi2, aic, aicc, bic", "compare?: {F, df1, df2, p, deltaAIC, verdict")) {
+        for (String k : List.of("datasets: [{name, points, dropped, chi2, rms}]", "statistics: {chi2, dof, redchi2, aic, aicc, bic", "compare (with --compare): {F, df1, df2, p, deltaAIC, verdict")) {
             assertTrue(r.out().contains(k), k);
         }
         assertTrue(Run.of("--help").out().contains("motif fit DATA"));
