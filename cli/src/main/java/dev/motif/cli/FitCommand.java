@@ -181,7 +181,7 @@ public final class FitCommand implements Callable<Integer> {
         }
         out.flush();
         if (!outcome.result().converged()) {
-            err.println("motif fit: the fit did not converge: " + outcome.result().message());
+            err.println("motif fit: " + outcome.result().message() + " (try better starting values with --init, bounds with --bound, or more --max-iterations)");
             err.flush();
             return NOT_CONVERGED;
         }

@@ -175,7 +175,7 @@ final class FitHtmlReport {
         sb.append("<tr><td>").append(esc(name)).append("</td><td>").append(kind).append("</td><td>").append(FitOutcome.num(v)).append("</td>");
         if (Double.isFinite(e)) {
             sb.append("<td>± ").append(FitOutcome.stderr(e)).append("</td><td>")
-                    .append(v != 0 ? String.format(Locale.ROOT, "%.2g %%", 100 * Math.abs(e / v)) : "").append("</td>");
+                    .append(FitOutcome.relative(v, e)).append("</td>");
         } else {
             sb.append("<td colspan=\"2\" class=\"note\">").append(esc(note.isEmpty() ? "not defined" : note)).append("</td>");
         }

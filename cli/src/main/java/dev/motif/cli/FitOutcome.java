@@ -164,12 +164,19 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
     private static void parameterRow(StringBuilder sb, String nameFormat, String name, double value, double err, String note) {
         sb.append(String.format(Locale.ROOT, nameFormat + " %14s", name, num(value)));
         if (Double.isFinite(err)) {
-            String rel = value != 0 ? String.format(Locale.ROOT, "%.2g%%", 100 * Math.abs(err / value)) : "";
+            String rel = relative(value, err);
             sb.append(String.format(Locale.ROOT, " ± %-12s %8s", stderr(err), rel));
         } else {
             sb.append(" ± -            (no standard error: ").append(note.isEmpty() ? "not defined" : note).append(')');
         }
         sb.append('\n');
+    }
+
+    /** The standard error relative to the value, in percent ("" for a zero value). */
+    static String relative(double value, double err) {
+        if (value == 0) return "";
+        double pct = 100 * Math.abs(err / value);
+        return pct < 100 ? String.format(Locale.ROOT, "%.2g%%", pct) : String.format(Locale.ROOT, "%.0f%%", pct);
     }
 
     /** How the fit ended, without the "converged: " the status already says. */

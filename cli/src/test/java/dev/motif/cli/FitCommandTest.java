@@ -154,7 +154,7 @@ class FitCommandTest {
         assertTrue(r.out().contains("Status: NOT CONVERGED after 1 iterations"), r.out());
         assertTrue(r.out().contains("reached the limit of 1 iterations"), r.out());
         assertTrue(r.out().contains("Shared parameters"), r.out());
-        assertTrue(r.err().startsWith("motif fit: the fit did not converge"), r.err());
+        assertTrue(r.err().startsWith("motif fit: not converged: reached the limit of 1 iterations"), r.err());
         JsonNode n = json(j);
         assertFalse(n.at("/status/converged").asBoolean());
         assertEquals("MAX_ITERATIONS", n.at("/status/reason").asText());

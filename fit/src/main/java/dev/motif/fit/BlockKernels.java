@@ -146,17 +146,22 @@ final class BlockKernels {
             for (int d = ds; d < to; d++) {
                 int n = (int) (pointOffset[d + 1] - pointOffset[d]);
                 // Each dataset's share of the normal equations is the Gram matrix of its rows
-                // [Jg | Jl | r]: packed by columns, every entry is one contiguous dot product.
-                if (cols.length < n * w) cols = new double[n * w];
-                for (int c = 0; c < G; c++) {
-                    for (int i = 0; i < n; i++) cols[c * n + i] = jg[(i0 + i) * G + c];
-                }
-                for (int c = 0; c < L; c++) {
-                    for (int i = 0; i < n; i++) cols[(G + c) * n + i] = jl[(i0 + i) * L + c];
-                }
-                System.arraycopy(r, i0, cols, (G + L) * n, n);
-                for (int p = 0; p < w; p++) {
-                    for (int q = p; q < w; q++) gram[p * w + q] = dot(cols, p * n, q * n, n);
+                // [Jg | Jl | r]: packed by columns, every entry is one contiguous dot product;
+                // up to four columns, packed by rows with the ten sums kept in registers.
+                if (cols.length < n * Math.max(w, 4)) cols = new double[n * Math.max(w, 4)];
+                if (w <= 4) {
+                    gramSmall(cols, jg, jl, r, i0, n, G, L, gram, w);
+                } else {
+                    for (int c = 0; c < G; c++) {
+                        for (int i = 0; i < n; i++) cols[c * n + i] = jg[(i0 + i) * G + c];
+                    }
+                    for (int c = 0; c < L; c++) {
+                        for (int i = 0; i < n; i++) cols[(G + c) * n + i] = jl[(i0 + i) * L + c];
+                    }
+                    System.arraycopy(r, i0, cols, (G + L) * n, n);
+                    for (int p = 0; p < w; p++) {
+                        for (int q = p; q < w; q++) gram[p * w + q] = dot(cols, p * n, q * n, n);
+                    }
                 }
                 // a non-finite value anywhere makes its column's sum of squares non-finite
                 for (int p = 0; p < w; p++) {
@@ -190,6 +195,45 @@ final class BlockKernels {
             ds = to;
         }
         partChi[t] = chi;
+    }
+
+    /**
+     * The upper triangle of the w×w Gram matrix (w ≤ 4) of the n rows [Jg | Jl | r] starting at
+     * row i0: the rows are packed four wide (zero-padded) into {@code rows}, then one pass keeps
+     * all ten sums in registers, instead of ten passes over packed columns.
+     */
+    private static void gramSmall(double[] rows, double[] jg, double[] jl, double[] r, int i0, int n, int G, int L,
+                                  double[] gram, int w) {
+        for (int c = 0; c < G; c++) {
+            for (int i = 0; i < n; i++) rows[i * 4 + c] = jg[(i0 + i) * G + c];
+        }
+        for (int c = 0; c < L; c++) {
+            for (int i = 0; i < n; i++) rows[i * 4 + G + c] = jl[(i0 + i) * L + c];
+        }
+        for (int i = 0; i < n; i++) rows[i * 4 + G + L] = r[i0 + i];
+        for (int c = w; c < 4; c++) {
+            for (int i = 0; i < n; i++) rows[i * 4 + c] = 0;
+        }
+        double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
+        for (int i = 0, o = 0; i < n; i++, o += 4) {
+            double a0 = rows[o], a1 = rows[o + 1], a2 = rows[o + 2], a3 = rows[o + 3];
+            s00 += a0 * a0;
+            s01 += a0 * a1;
+            s02 += a0 * a2;
+            s03 += a0 * a3;
+            s11 += a1 * a1;
+            s12 += a1 * a2;
+            s13 += a1 * a3;
+            s22 += a2 * a2;
+            s23 += a2 * a3;
+            s33 += a3 * a3;
+        }
+        double[] s = {s00, s01, s02, s03, s11, s12, s13, s22, s23, s33};
+        for (int p = 0, k = 0; p < 4; p++) {
+            for (int q = p; q < 4; q++, k++) {
+                if (q < w) gram[p * w + q] = s[k];
+            }
+        }
     }
 
     /** Σ a[x+i]·a[y+i] over n terms, with four partial sums so the additions can overlap. */
