@@ -198,7 +198,7 @@ public final class FitCommand implements Callable<Integer> {
     }
 
     /** A predefined model by name, or the expression with the files' columns that are not parameters as covariates. */
-    private Model model(ParameterSpec ps) {
+    private Model model(ParameterSpec ps) throws IOException {
         ExpressionModel predefined = Models.expressionModel(model.trim());
         if (predefined != null) {
             if (predefined.variables().size() != x.size()) {
@@ -208,13 +208,7 @@ public final class FitCommand implements Callable<Integer> {
             return predefined;
         }
         Set<String> columns = new LinkedHashSet<>();
-        for (Path f : files) {
-            try {
-                columns.addAll(DataReader.columns(f));
-            } catch (IOException e) {
-                // the reader reports unreadable files with their name when the data are read
-            }
-        }
+        for (Path f : files) columns.addAll(DataReader.columns(f));
         try {
             return ExpressionModel.parse(model, x, columns, ps.named());
         } catch (ExpressionException e) {

@@ -218,6 +218,14 @@ class FitCommandTest {
     }
 
     @Test
+    void aMissingFileIsADataError() {
+        Path f = dir.resolve("nope.csv");
+        Run r = Run.of("fit", f.toString(), "--model", "Vmax*S/(Km*(1+I/Ki)+S)", "--x", "S", "--y", "v", "--shared", "Vmax,Km,Ki");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("motif fit: no such file: " + f, r.err().strip());
+    }
+
+    @Test
     void aParameterAtItsBoundSaysSoInsteadOfNaN() throws IOException {
         // B bounded to [0.5, 1], above its true 0.3: the fit ends on the lower bound
         Path j = dir.resolve("bound.json");
