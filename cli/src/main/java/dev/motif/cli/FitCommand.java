@@ -74,7 +74,8 @@ import java.util.concurrent.Callable;
                 "  correlation: {names, matrix} of the shared and grouped parameters",
                 "  status: {converged, reason, iterations, evaluations, message}",
                 "  compare (with --compare): {F, df1, df2, p, deltaAIC, verdict,",
-                "               chi2Shared, chi2Separate, separate: {converged, message}}",
+                "               chi2Shared, chi2Separate, separate: {converged, message,",
+                "               undetermined}}",
                 "  note: why stderr is null (\"at lower bound 0\", \"undetermined: ...\")"})
 public final class FitCommand implements Callable<Integer> {
     /** Exit code of a fit that stopped without converging. */

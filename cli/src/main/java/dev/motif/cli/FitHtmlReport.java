@@ -100,6 +100,7 @@ final class FitHtmlReport {
                 stat(sb, "ΔAIC (shared − separate)", String.format(Locale.ROOT, "%+.2f", c.deltaAic()));
                 sb.append("</table>\n<p id=\"verdict\" class=\"").append(c.sharingSupported() ? "good" : "bad").append("\">")
                         .append(esc(c.verdict())).append("</p>\n");
+                if (o.undeterminedNote() != null) sb.append("<p class=\"note\">Note: ").append(esc(o.undeterminedNote())).append("</p>\n");
             } else {
                 sb.append("<p>").append(esc(o.compareNote())).append("</p>\n");
             }

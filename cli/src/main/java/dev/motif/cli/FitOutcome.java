@@ -48,6 +48,26 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
         }
     }
 
+    /** Parameters of the separate fits that the data leave undetermined (0 without --compare). */
+    int undeterminedSeparate() {
+        if (separate == null) return 0;
+        int u = 0;
+        for (int j = 0; j < separate.globalCount(); j++) if (separate.globalNote(j).startsWith("undetermined")) u++;
+        for (int k = 0; k < separate.datasetCount(); k++) {
+            for (int j = 0; j < separate.localCount(); j++) if (separate.localNote(k, j).startsWith("undetermined")) u++;
+        }
+        return u;
+    }
+
+    /** A caution when the separate fits have undetermined parameters, or null. */
+    String undeterminedNote() {
+        int u = undeterminedSeparate();
+        if (u == 0) return null;
+        return u + (u == 1 ? " parameter" : " parameters") + " of the separate fits " + (u == 1 ? "is" : "are")
+                + " undetermined (a dataset alone does not fix them); the F test and AIC count them as free, so their "
+                + "degrees of freedom are overstated: read the verdict with care";
+    }
+
     /** Number of shared parameters: the first globals (the rest are grouped). */
     int sharedCount() {
         return fit.spec().shared().size();
@@ -150,6 +170,7 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
                         c.dofShared() - c.dofSeparate(), c.dofSeparate(), pValue(c.p())));
                 sb.append(String.format(Locale.ROOT, "  ΔAIC (shared - separate) = %+.2f%n", c.deltaAic()));
                 sb.append("  Verdict: ").append(c.verdict()).append('\n');
+                if (undeterminedNote() != null) sb.append("  Note: ").append(undeterminedNote()).append('\n');
             } else {
                 sb.append("  ").append(compareNote).append('\n');
             }
@@ -276,6 +297,7 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
             put(c, "chi2Separate", comparison.chiSquareSeparate());
             ObjectNode s = c.putObject("separate");
             s.put("converged", separate.converged());
+            s.put("undetermined", undeterminedSeparate());
             s.put("message", separate.message());
         } else if (compareNote != null) {
             root.putObject("compare").put("note", compareNote);

@@ -80,6 +80,8 @@ class FitCommandTest {
         Comparison ref = Comparison.of(chiShared, 115, chiSep, df2, c.get("deltaAIC").asDouble(), Comparison.DEFAULT_ALPHA);
         assertEquals(ref.p(), c.get("p").asDouble(), 1e-12);
         assertEquals(ref.verdict(), c.get("verdict").asText());
+        assertEquals(0, c.at("/separate/undetermined").asInt());
+        assertFalse(r.out().contains("Note:"), r.out());
         assertTrue(r.out().contains("Verdict: " + ref.verdict()), r.out());
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "(%d, %d) degrees of freedom", df1, df2)), r.out());
     }
@@ -101,6 +103,14 @@ class FitCommandTest {
             assertEquals("1", n.at("/datasets/0/name").asText());
             assertEquals(10, n.at("/datasets/0/points").asInt());
         }
+        // fitted alone, a dataset at one inhibitor concentration fixes only Km·(1 + I/Ki): Ki at I = 0,
+        // and one of Km, Ki at each other I, are undetermined, and the comparison says so
+        Path j = dir.resolve("compare.json");
+        Run r = Run.of("fit", rates.toString(), "--model", "competitive", "--x", "S", "--y", "v", "--by", "run",
+                "--shared", "Vmax,Km,Ki", "--compare", "--json", j.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(7, json(j).at("/compare/separate/undetermined").asInt());
+        assertTrue(r.out().contains("Note: 7 parameters of the separate fits are undetermined"), r.out());
     }
 
     @Test
