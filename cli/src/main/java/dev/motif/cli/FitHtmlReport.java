@@ -136,7 +136,7 @@ final class FitHtmlReport {
         double[] res = new double[f.length];
         for (int i = 0; i < f.length; i++) res[i] = (d.y()[i] - f[i]) / (d.sigma() == null ? scale : d.sigma()[i]);
 
-        sb.append("<h3>").append(esc(d.name())).append("</h3>\n");
+        sb.append("<h3>Dataset ").append(esc(d.name())).append("</h3>\n");
         SvgPlot data = new SvgPlot(d.name() + ": data and fit", xName, "y");
         SvgPlot.Series pts = SvgPlot.Series.points("data", x, d.y());
         data.add(d.sigma() != null ? pts.withErrors(d.sigma()) : pts);
