@@ -60,7 +60,10 @@ else
     blas_param=(-p blas=JAVA)
   fi
 
-  echo "== JMH: $filter $jmh_opts"
+  # GlobalFitBench runs the same K as the lmfit peer (its own default list goes up to 100,000)
+  if [[ "$filter" == *GlobalFitBench* ]]; then blas_param+=(-p "K=$fit_k"); fi
+
+  echo "== JMH: $filter $jmh_opts ${blas_param[*]:-}"
   # shellcheck disable=SC2086
   java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench|TrainBench|GlobalFitBench)' || true
 fi

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
 @Command(name = "motif",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {TourCommand.class, InspectCommand.class, CountCommand.class, TrainCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TourCommand.class, InspectCommand.class, CountCommand.class, TrainCommand.class, LabCommand.class, FitCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true,
         description = {
                 "Motif: models whose parameters are shared, made explicit.",
@@ -48,6 +48,7 @@ import java.util.logging.Logger;
                 "                                    train a seed net on Fashion-MNIST",
                 "  motif inspect model.safetensors   a checkpoint's tensors and shared names",
                 "  motif lab                         the experiments about sharing",
+                "  motif fit DATA... --model EXPR    a global fit with shared parameters (motif help fit)",
                 "  motif help inspect                the options of one command"})
 public final class Main implements Runnable {
     /** Exit code for a failure that is not a usage error (picocli uses 2 for those). */

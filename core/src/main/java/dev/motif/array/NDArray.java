@@ -624,12 +624,28 @@ public final class NDArray {
     private NDArray strided(int[] os, int[] strides) {
         NDArray out = zeros(dtype, os);
         int r = os.length;
-        int[] idx = new int[r];
+        if (out.size == 0) return out;
+        if (r == 0) {
+            if (d != null) out.d[0] = d[0];
+            else out.f[0] = f[0];
+            return out;
+        }
+        // Row by row along the last axis, so the per-element work is a copy, a fill (a broadcast
+        // axis) or a strided gather, and the index carry runs once per row.
+        int inner = os[r - 1], step = strides[r - 1], rows = out.size / inner;
+        int[] idx = new int[r - 1];
         int src = 0;
-        for (int o = 0; o < out.size; o++) {
-            if (d != null) out.d[o] = d[src];
-            else out.f[o] = f[src];
-            for (int ax = r - 1; ax >= 0; ax--) {
+        for (int row = 0, o = 0; row < rows; row++, o += inner) {
+            if (d != null) {
+                if (step == 1) System.arraycopy(d, src, out.d, o, inner);
+                else if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
+                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.d[o + t] = d[sp];
+            } else {
+                if (step == 1) System.arraycopy(f, src, out.f, o, inner);
+                else if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
+                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.f[o + t] = f[sp];
+            }
+            for (int ax = r - 2; ax >= 0; ax--) {
                 idx[ax]++;
                 src += strides[ax];
                 if (idx[ax] < os[ax]) break;
@@ -1088,6 +1104,15 @@ public final class NDArray {
      */
     public NDArray matmul(NDArray other) {
         return MatMul.matmul(this, other);
+    }
+
+    /**
+     * op(this)·op(other), where op transposes the last two axes when its flag is set: the
+     * transposed operand is read in place, so {@code a.matmul(b, false, true)} equals
+     * {@code a.matmul(b.mT())} without copying b. Both operands need rank >= 2 when transposed.
+     */
+    public NDArray matmul(NDArray other, boolean transposeThis, boolean transposeOther) {
+        return MatMul.matmul(this, other, transposeThis, transposeOther);
     }
 
     // ---------------------------------------------------------------- misc

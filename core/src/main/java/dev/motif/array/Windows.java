@@ -141,8 +141,8 @@ public final class Windows {
     // ---------------------------------------------------------------- kernel
 
     /** Everything the loop needs; 1-D is 2-D with H = kh = 1. */
-    private record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-                            int outH, int outW) {}
+    record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                    int outH, int outW) {}
 
     private static void checkGeometry(String op, int kernel, int stride, int padding, int dilation) {
         if (kernel <= 0) throw new IllegalArgumentException(op + ": kernel size must be positive, got " + kernel);
@@ -151,8 +151,8 @@ public final class Windows {
         if (dilation <= 0) throw new IllegalArgumentException(op + ": dilation must be positive, got " + dilation);
     }
 
-    private static Geometry geometry(String op, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                                     int dh, int dw, int[] inputShape) {
+    static Geometry geometry(String op, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                             int dh, int dw, int[] inputShape) {
         checkGeometry(op, kh, sh, ph, dh);
         checkGeometry(op, kw, sw, pw, dw);
         int outH, outW;
@@ -165,7 +165,7 @@ public final class Windows {
         return new Geometry(n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
     }
 
-    private static Object storage(NDArray a) {
+    static Object storage(NDArray a) {
         return a.dtype() == DType.F64 ? a.f64() : a.f32();
     }
 
@@ -176,6 +176,16 @@ public final class Windows {
      * bounds tests, and with stride 1 it is a contiguous copy.
      */
     private static void run(Geometry g, Object img, Object cols, boolean fold) {
+        int L = g.outH * g.outW, hw = g.h * g.w, rows = g.c * g.kh * g.kw;
+        for (int n = 0; n < g.n; n++) runSample(g, img, n * g.c * hw, cols, n * rows * L, fold);
+    }
+
+    /**
+     * The same for one image: its (C, H, W) block starts at {@code imgOff} and its
+     * (C·kh·kw, outH·outW) columns at {@code colOff}. Only valid (non-padding) column entries are
+     * written, so a column buffer reused across images of one geometry keeps its padding zeros.
+     */
+    static void runSample(Geometry g, Object img, int imgOff, Object cols, int colOff, boolean fold) {
         int L = g.outH * g.outW, hw = g.h * g.w;
         int[] ohLo = new int[g.kh], ohHi = new int[g.kh], owLo = new int[g.kw], owHi = new int[g.kw];
         for (int i = 0; i < g.kh; i++) {
@@ -186,22 +196,29 @@ public final class Windows {
             owLo[j] = validLo(j * g.dw - g.pw, g.sw, g.outW);
             owHi[j] = validHi(j * g.dw - g.pw, g.sw, g.w, g.outW);
         }
-        int rows = g.c * g.kh * g.kw;
-        for (int n = 0; n < g.n; n++) {
-            for (int c = 0; c < g.c; c++) {
-                int imgBase = (n * g.c + c) * hw;
-                for (int i = 0; i < g.kh; i++) {
-                    for (int j = 0; j < g.kw; j++) {
-                        int colBase = (n * rows + (c * g.kh + i) * g.kw + j) * L;
-                        int lo = owLo[j], len = owHi[j] - lo;
-                        if (len <= 0) continue;
-                        for (int oh = ohLo[i]; oh < ohHi[i]; oh++) {
-                            int ih = oh * g.sh - g.ph + i * g.dh;
-                            int ip = imgBase + ih * g.w + lo * g.sw - g.pw + j * g.dw;
-                            int cp = colBase + oh * g.outW + lo;
-                            if (fold) addStrided(cols, cp, img, ip, g.sw, len);
-                            else copyStrided(img, ip, g.sw, cols, cp, len);
-                        }
+        // Unit stride with an output row as long as an input row (padding "same"): consecutive
+        // rows of a window offset are consecutive in both arrays, so they copy as one run.
+        boolean rowsRun = !fold && g.sw == 1 && g.sh * g.w == g.outW;
+        for (int c = 0; c < g.c; c++) {
+            int imgBase = imgOff + c * hw;
+            for (int i = 0; i < g.kh; i++) {
+                for (int j = 0; j < g.kw; j++) {
+                    int colBase = colOff + ((c * g.kh + i) * g.kw + j) * L;
+                    int lo = owLo[j], len = owHi[j] - lo;
+                    if (len <= 0) continue;
+                    if (rowsRun && ohHi[i] > ohLo[i]) {
+                        int oh = ohLo[i], rows = ohHi[i] - oh;
+                        int ip = imgBase + (oh * g.sh - g.ph + i * g.dh) * g.w + lo - g.pw + j * g.dw;
+                        int cp = colBase + oh * g.outW + lo;
+                        copyRun(img, ip, cols, cp, rows, len, g.outW);
+                        continue;
+                    }
+                    for (int oh = ohLo[i]; oh < ohHi[i]; oh++) {
+                        int ih = oh * g.sh - g.ph + i * g.dh;
+                        int ip = imgBase + ih * g.w + lo * g.sw - g.pw + j * g.dw;
+                        int cp = colBase + oh * g.outW + lo;
+                        if (fold) addStrided(cols, cp, img, ip, g.sw, len);
+                        else copyStrided(img, ip, g.sw, cols, cp, len);
                     }
                 }
             }
@@ -217,6 +234,22 @@ public final class Windows {
     private static int validHi(int offset, int stride, int in, int out) {
         int last = in - 1 - offset;
         return last < 0 ? 0 : Math.min(out, last / stride + 1);
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code len} valid values, {@code stride} apart in both arrays, as
+     * one run, then zeroes what the run carried into the gaps between them (padding positions).
+     */
+    private static void copyRun(Object src, int sp, Object dst, int dp, int rows, int len, int stride) {
+        System.arraycopy(src, sp, dst, dp, (rows - 1) * stride + len);
+        int gap = stride - len;
+        if (gap == 0) return;
+        if (dst instanceof double[] d) {
+            for (int r = 0; r < rows - 1; r++) java.util.Arrays.fill(d, dp + r * stride + len, dp + (r + 1) * stride, 0.0);
+        } else {
+            float[] f = (float[]) dst;
+            for (int r = 0; r < rows - 1; r++) java.util.Arrays.fill(f, dp + r * stride + len, dp + (r + 1) * stride, 0.0f);
+        }
     }
 
     /** dst[dp + t] = src[sp + t·step] for t < n. */

@@ -1,5 +1,6 @@
 package dev.motif.autodiff;
 
+import dev.motif.array.Convolution;
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.array.Pooling;
@@ -18,7 +19,8 @@ import java.util.Arrays;
  * {@code Autodiff.grad(y, xs, true)} gives tensors that can be differentiated again.
  *
  * <p>Only a handful of ops carry a hand-written backward rule (add, mul, div, neg, exp, log,
- * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat);
+ * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat, im2col/col2im,
+ * conv2d and its two gradients);
  * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
  * differentiate through them.
  *
@@ -385,10 +387,25 @@ public class Tensor {
             Tensor y = o.rank() == 1 ? o.reshape(o.size(), 1) : o;
             return x.matmul(y).reshape(outShape);
         }
+        return matmul(o, false, false);
+    }
+
+    /**
+     * op(this)·op(o) for operands of rank >= 2, where op transposes the last two axes when its
+     * flag is set; the transposed operand is read in place, so {@code x.matmul(w, false, true)} is
+     * {@code x.matmul(w.mT())} without the copy. The gradients are products of the same kind, so
+     * a backward pass copies no operand either.
+     */
+    public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) {
+        sameDtype("matmul", this, o);
         Tensor a = this;
-        return record("matmul", value.matmul(o.value), g -> new Tensor[] {
-                a.requiresGrad ? g.matmul(o.mT()).sumTo(a.shape()) : null,
-                o.requiresGrad ? a.mT().matmul(g).sumTo(o.shape()) : null}, a, o);
+        boolean ta = transposeThis, tb = transposeOther;
+        // C = op(A)·op(B): for each of the four cases, dA and dB in the stored layouts of A and B.
+        return record("matmul", value.matmul(o.value, ta, tb), g -> new Tensor[] {
+                a.requiresGrad ? (ta ? (tb ? o.matmul(g, true, true) : o.matmul(g, false, true))
+                                     : (tb ? g.matmul(o, false, false) : g.matmul(o, false, true))).sumTo(a.shape()) : null,
+                o.requiresGrad ? (tb ? (ta ? g.matmul(a, true, true) : g.matmul(a, true, false))
+                                     : (ta ? a.matmul(g, false, false) : a.matmul(g, true, false))).sumTo(o.shape()) : null}, a, o);
     }
 
     /** The same values with another shape (one extent may be -1). */
@@ -468,6 +485,45 @@ public class Tensor {
     public Tensor col2im1d(int length, int k, int stride, int padding, int dilation) {
         return record("col2im1d", Windows.col2im1d(value, length, k, stride, padding, dilation),
                 g -> new Tensor[] {g.im2col1d(k, stride, padding, dilation)}, this);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}) of this (N, C, H, W) input
+     * with a kernel (O, C/groups, kh, kw), zero padding the same on both sides of an axis. Computed
+     * one image at a time ({@link Convolution}), without unfolding the whole batch; its gradients
+     * are {@link #conv2dInputGrad} and {@link #conv2dWeightGrad}, ops of the same family, so it
+     * differentiates to any order.
+     */
+    public Tensor conv2d(Tensor w, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        sameDtype("conv2d", this, w);
+        Tensor x = this;
+        NDArray out = Convolution.conv2d(value, w.value, sh, sw, ph, pw, dh, dw, groups);
+        int h = shape(2), wd = shape(3), kh = w.shape(2), kw = w.shape(3);
+        return record("conv2d", out, g -> new Tensor[] {
+                x.requiresGrad ? conv2dInputGrad(g, w, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
+                w.requiresGrad ? conv2dWeightGrad(x, g, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, x, w);
+    }
+
+    /** The gradient of {@link #conv2d} in its input: {@code gy} (N, O, outH, outW) back to (N, C, h, wd) (a transposed convolution). */
+    public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int h, int wd, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        sameDtype("conv2dInputGrad", gy, w);
+        NDArray out = Convolution.conv2dInputGrad(gy.value, w.value, h, wd, sh, sw, ph, pw, dh, dw, groups);
+        int kh = w.shape(2), kw = w.shape(3);
+        // Linear in gy and in w: <ḡ, inputGrad(gy, w)> = <conv2d(ḡ, w), gy> = <weightGrad(ḡ, gy), w>.
+        return record("conv2dInputGrad", out, g -> new Tensor[] {
+                gy.requiresGrad ? g.conv2d(w, sh, sw, ph, pw, dh, dw, groups) : null,
+                w.requiresGrad ? conv2dWeightGrad(g, gy, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, gy, w);
+    }
+
+    /** The gradient of {@link #conv2d} in its kernel: (O, C/groups, kh, kw), summed over images and positions. */
+    public static Tensor conv2dWeightGrad(Tensor x, Tensor gy, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        sameDtype("conv2dWeightGrad", x, gy);
+        NDArray out = Convolution.conv2dWeightGrad(x.value, gy.value, kh, kw, sh, sw, ph, pw, dh, dw, groups);
+        int h = x.shape(2), wd = x.shape(3);
+        // <ḡ, weightGrad(x, gy)> = <inputGrad(gy, ḡ), x> = <conv2d(x, ḡ), gy>.
+        return record("conv2dWeightGrad", out, g -> new Tensor[] {
+                x.requiresGrad ? conv2dInputGrad(gy, g, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
+                gy.requiresGrad ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
     }
 
     /** Converts to another dtype; the gradient converts back. */

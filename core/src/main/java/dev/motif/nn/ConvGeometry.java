@@ -114,6 +114,19 @@ final class ConvGeometry {
         return x.pad(new int[][] {{padTop, padBottom}, {padLeft, padRight}}, 0).im2col2d(kh, kw, sh, sw, 0, 0, dh, dw);
     }
 
+    /** The convolution of x with kernel w (PyTorch's layout), without bias; asymmetric padding pads the input first. */
+    Tensor convolve(Tensor x, Tensor w) {
+        boolean symmetric = padTop == padBottom && padLeft == padRight;
+        if (spatialRank == 1) {
+            int n = x.shape(0), l = x.shape(2);
+            Tensor x2 = (symmetric ? x : x.pad(new int[][] {{padLeft, padRight}}, 0)).reshape(n, inC, 1, -1);
+            Tensor y = x2.conv2d(w.reshape(outC, inC / groups, 1, kw), 1, sw, 0, symmetric ? padLeft : 0, 1, dw, groups);
+            return y.reshape(n, outC, y.shape(3));
+        }
+        if (symmetric) return x.conv2d(w, sh, sw, padTop, padLeft, dh, dw, groups);
+        return x.pad(new int[][] {{padTop, padBottom}, {padLeft, padRight}}, 0).conv2d(w, sh, sw, 0, 0, dh, dw, groups);
+    }
+
     /** "3 -> 16, 3x3, stride 2, ..." with only the options that differ from PyTorch's defaults. */
     String describe() {
         StringBuilder sb = new StringBuilder().append(inC).append(" -> ").append(outC).append(", ");

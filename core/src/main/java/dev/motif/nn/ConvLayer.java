@@ -11,9 +11,9 @@ import java.util.random.RandomGenerator;
 /**
  * What {@link Conv1d} and {@link Conv2d} share: one kernel used at every output position.
  *
- * <p>The forward pass unfolds the input into columns (N, C·kh·kw, positions) and multiplies them
- * by the kernel as one batched matrix product; its gradient is the transposed product folded back
- * (col2im), so the kernel receives the sum of what every position sends back.
+ * <p>The forward pass is {@link Tensor#conv2d} (a 1-D input is an image of height one): each
+ * image's windows are unfolded into columns and multiplied by the kernel with BLAS; in the
+ * gradient the kernel receives the sum of what every position sends back.
  */
 abstract class ConvLayer extends Module {
     final ConvGeometry geom;
@@ -46,7 +46,7 @@ abstract class ConvLayer extends Module {
         return geom.outC;
     }
 
-    /** The options as given (for "same", the padding it resolves to is in the describe() text only). */
+    /** The options as given ("same" padding is resolved as {@link ConvOptions#samePadding()} says). */
     public ConvOptions options() {
         return geom.options;
     }
@@ -57,12 +57,9 @@ abstract class ConvLayer extends Module {
         if (x.dtype() != weight().dtype()) {
             throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are " + weight().dtype());
         }
-        int n = out[0], o = geom.outC, g = geom.groups, positions = Shapes.size(out) / (n * o);
-        Tensor cols = geom.columns(x);                                       // (N, C·K, P)
-        Tensor y = g == 1
-                ? weight().reshape(o, -1).matmul(cols)                        // (O, C·K) @ (N, C·K, P)
-                : weight().reshape(g, o / g, -1).matmul(cols.reshape(n, g, -1, positions)).reshape(n, o, positions);
-        if (geom.options.bias()) y = y.add(bias().reshape(o, 1));
+        int o = geom.outC;
+        Tensor y = geom.convolve(x, weight());
+        if (geom.options.bias()) y = y.add(bias().reshape(geom.spatialRank == 1 ? new int[] {o, 1} : new int[] {o, 1, 1}));
         return y.reshape(out);
     }
 

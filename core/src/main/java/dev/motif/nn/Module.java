@@ -216,7 +216,8 @@ public abstract class Module {
      * untying, holds none of this module's parameter objects (values are copied), and gives every
      * use site of a shared parameter its own copy, so that it then trains independently. A
      * convolution becomes a locally connected layer, a module used at two sites becomes two
-     * modules. Applied to a whole model, it unties every sharing layer in it.
+     * modules. Applied to a whole model, it unties every sharing layer in it. A module whose twin
+     * depends on the input's size (a convolution) needs {@link #untie(int...)} instead.
      *
      * <p>The default serves modules without parameters (activations, pooling, reshapes), which
      * have nothing to copy and return themselves; a module with parameters must override it.

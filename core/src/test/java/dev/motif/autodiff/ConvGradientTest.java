@@ -51,6 +51,25 @@ class ConvGradientTest {
     }
 
     @Test
+    void pointwiseConv2dSkipsTheUnfolding() {
+        SplittableRandom r = new SplittableRandom(5);
+        checkBoth("Conv2d 1x1", new Conv2d(4, 6, 1, ConvOptions.DEFAULT.groups(2), DType.F64, r), 2, 4, 3, 4);
+        checkBoth("Conv2d 1x1 strided", new Conv2d(2, 3, 1, ConvOptions.DEFAULT.stride(2).padding(1), DType.F64, r), 2, 2, 3, 4);
+    }
+
+    @Test
+    void thirdOrderThroughTheConvolutionFamily() {
+        // d/dw of Σ (∂L/∂x)², L = Σ conv(x, w)²: differentiates conv2dInputGrad and conv2dWeightGrad themselves.
+        SplittableRandom r = new SplittableRandom(6);
+        Conv2d conv = new Conv2d(2, 2, 2, ConvOptions.DEFAULT.stride(2, 1).padding(1).bias(false), DType.F64, r);
+        Tensor x = Tensor.variable(Init.uniform(r, DType.F64, -1, 1, 1, 2, 3, 4));
+        checkHvpLeaves("gradient norm of a convolution", () -> {
+            Tensor gx = Autodiff.grad(conv.forward(x).square().sum(), x, true);
+            return gx.square().sum().reshape(1);
+        }, 9, 1e-6, x, conv.weight());
+    }
+
+    @Test
     void conv1d() {
         SplittableRandom r = new SplittableRandom(2);
         for (ConvOptions o : OPTIONS) checkBoth("Conv1d " + o, new Conv1d(2, 4, 3, o, DType.F64, r), 2, 2, 7);

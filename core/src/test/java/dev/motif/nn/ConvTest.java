@@ -27,7 +27,8 @@ class ConvTest {
 
     static final G[] GEOMETRIES = {
             new G(3, 3, 1, 0, 1, 1, false), new G(3, 2, 2, 1, 1, 1, false), new G(2, 3, 1, 2, 2, 1, false),
-            new G(3, 3, 2, 1, 1, 2, false), new G(2, 2, 1, 0, 1, 1, true), new G(3, 3, 1, 0, 2, 2, true), new G(1, 1, 3, 0, 1, 4, false)};
+            new G(3, 3, 2, 1, 1, 2, false), new G(2, 2, 1, 0, 1, 1, true), new G(3, 3, 1, 0, 2, 2, true), new G(1, 1, 3, 0, 1, 4, false),
+            new G(1, 1, 1, 0, 1, 2, false)}; // the last: a pointwise kernel, which needs no unfolding
 
     private static NDArray random(SplittableRandom r, int... shape) {
         return Init.uniform(r, DType.F64, -1, 1, shape);

@@ -4,6 +4,7 @@ import dev.motif.array.DType;
 import dev.motif.array.Init;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Tensor;
+import dev.motif.optim.SGD;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -37,11 +38,12 @@ class UntieConvTest {
         assertEquals(untied.parameterUses().size(), untied.parameters().size(), "nothing is shared after untie");
     }
 
-    /** One plain gradient step on Σ y·w for fixed weights w. */
+    /** One SGD step on Σ y·w for fixed weights w. */
     private static void step(Module m, NDArray x, NDArray w) {
-        m.zeroGrad();
+        SGD sgd = SGD.builder(m.parameters()).lr(0.1).build();
+        sgd.zeroGrad();
         m.forward(Tensor.constant(x)).mul(Tensor.constant(w)).sum().backward();
-        for (Parameter p : m.parameters()) p.set(p.value().sub(p.grad().mul(0.1)));
+        sgd.step();
     }
 
     @Property(tries = 40)

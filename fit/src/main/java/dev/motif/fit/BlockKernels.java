@@ -155,9 +155,7 @@ final class BlockKernels {
                     for (int i = 0; i < n; i++) cols[(G + c) * n + i] = jl[(i0 + i) * L + c];
                 }
                 System.arraycopy(r, i0, cols, (G + L) * n, n);
-                for (int p = 0; p < w; p++) {
-                    for (int q = p; q < w; q++) gram[p * w + q] = dot(cols, p * n, q * n, n);
-                }
+                gram(cols, n, w, gram);
                 // a non-finite value anywhere makes its column's sum of squares non-finite
                 for (int p = 0; p < w; p++) {
                     if (!Double.isFinite(gram[p * w + p])) {
@@ -192,21 +190,41 @@ final class BlockKernels {
         partChi[t] = chi;
     }
 
-    /** Σ a[x+i]·a[y+i] over n terms, with four partial sums so the additions can overlap. */
-    private static double dot(double[] a, int x, int y, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += a[x + i] * a[y + i];
-            s1 += a[x + i + 1] * a[y + i + 1];
-            s2 += a[x + i + 2] * a[y + i + 2];
-            s3 += a[x + i + 3] * a[y + i + 3];
+    /**
+     * The upper triangle of CᵀC for the n×w column-major {@code c}, in 2×2 tiles: each pass over
+     * the points loads four columns' values and feeds four independent sums, so the loop is
+     * bound by arithmetic rather than by loads or by the latency of one running sum. (Entries
+     * below the diagonal may be written too; they are not read.)
+     */
+    static void gram(double[] c, int n, int w, double[] out) {
+        for (int p = 0; p < w; p += 2) {
+            int p1 = Math.min(p + 1, w - 1);
+            for (int q = p; q < w; q += 2) {
+                int q1 = Math.min(q + 1, w - 1);
+                double s00 = 0;
+                double s01 = 0;
+                double s10 = 0;
+                double s11 = 0;
+                int a0 = p * n;
+                int a1 = p1 * n;
+                int b0 = q * n;
+                int b1 = q1 * n;
+                for (int i = 0; i < n; i++) {
+                    double x0 = c[a0 + i];
+                    double x1 = c[a1 + i];
+                    double y0 = c[b0 + i];
+                    double y1 = c[b1 + i];
+                    s00 += x0 * y0;
+                    s01 += x0 * y1;
+                    s10 += x1 * y0;
+                    s11 += x1 * y1;
+                }
+                out[p * w + q] = s00;
+                out[p * w + q1] = s01;
+                out[p1 * w + q] = s10;
+                out[p1 * w + q1] = s11;
+            }
         }
-        for (; i < n; i++) s0 += a[x + i] * a[y + i];
-        return (s0 + s1) + (s2 + s3);
     }
 
     private String firstNonFinite(int from, int to, int m, double[] r, double[] jg, double[] jl) {

@@ -113,14 +113,17 @@ public final class FitResult {
         };
     }
 
+    /** CONVERGED when a convergence test ended the fit, NOT_CONVERGED when a limit did. */
     public Status status() {
         return status;
     }
 
+    /** Whether {@link #status()} is CONVERGED. */
     public boolean converged() {
         return status == Status.CONVERGED;
     }
 
+    /** The test or limit that ended the fit. */
     public Reason reason() {
         return reason;
     }
@@ -140,36 +143,44 @@ public final class FitResult {
         return evaluations;
     }
 
+    /** Whether the errors are unscaled (sigmas taken as absolute) rather than scaled by the reduced χ². */
     public boolean absoluteSigma() {
         return absoluteSigma;
     }
 
     // ------------------------------------------------------------------ parameters
 
+    /** G, the number of global parameters. */
     public int globalCount() {
         return gCount;
     }
 
+    /** L, the number of local parameters per dataset. */
     public int localCount() {
         return lCount;
     }
 
+    /** K, the number of datasets. */
     public int datasetCount() {
         return kCount;
     }
 
+    /** Name of global parameter j. */
     public String globalName(int j) {
         return globalNames[checkG(j)];
     }
 
+    /** Name of local parameter j. */
     public String localName(int j) {
         return localNames[checkL(j)];
     }
 
+    /** Name of dataset k. */
     public String datasetName(int k) {
         return datasetNames[checkK(k)];
     }
 
+    /** Estimate of global parameter j. */
     public double globalValue(int j) {
         return values[checkG(j)];
     }
@@ -185,6 +196,7 @@ public final class FitResult {
         return n == null ? "" : n;
     }
 
+    /** Estimate of local parameter j of dataset k. */
     public double localValue(int k, int j) {
         return values[localIndex(k, j)];
     }
@@ -205,6 +217,7 @@ public final class FitResult {
         return java.util.Arrays.copyOfRange(values, 0, gCount);
     }
 
+    /** All global standard errors (copy). */
     public double[] globalStderrs() {
         return java.util.Arrays.copyOfRange(errors, 0, gCount);
     }
@@ -214,6 +227,7 @@ public final class FitResult {
         return java.util.Arrays.copyOfRange(values, gCount, values.length);
     }
 
+    /** All local standard errors, laid out like {@link #localValues()} (copy). */
     public double[] localStderrs() {
         return java.util.Arrays.copyOfRange(errors, gCount, errors.length);
     }
@@ -292,6 +306,7 @@ public final class FitResult {
         return n > 0 ? Math.sqrt(datasetChiSquare[k] / n) : Double.NaN;
     }
 
+    /** n_k, the number of points of dataset k. */
     public int datasetPointCount(int k) {
         return datasetPoints[checkK(k)];
     }

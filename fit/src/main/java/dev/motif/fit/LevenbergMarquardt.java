@@ -32,8 +32,9 @@ import java.util.Arrays;
  * relative reduction of χ² are at most ftol; {@code xtol} when the scaled step
  * {@code ‖D p‖ ≤ xtol·(‖D x‖ + xtol)}; {@code gtol} when the largest cosine between the residual
  * vector and a Jacobian column, {@code |(Jᵀr)_i| / (‖J_i‖·‖r‖)}, is at most gtol (bound-held
- * parameters excluded); χ² = 0 exactly; or a limit on iterations or evaluations, which ends with
- * {@link FitResult.Status#NOT_CONVERGED} and the best point.
+ * parameters excluded); or χ² = 0 exactly. A limit on iterations or evaluations, or λ growing past
+ * 1e32 without an acceptable step, ends the fit with {@link FitResult.Status#NOT_CONVERGED}, the
+ * reason, and the best point.
  *
  * <pre>{@code
  * FitResult fit = new LevenbergMarquardt().fit(problem, globalStart, localStart);
@@ -67,9 +68,15 @@ public final class LevenbergMarquardt {
      * only fixed to a relative ε when χ² is minimized to a relative (ε·|value|/σ)²/dof: NIST's
      * ENSO needs about 1e-14 for six digits, and the extra iterations are one or two. (Rounding
      * noise in χ² of very large fits can keep ftol from triggering; the gradient test, which is
-     * not affected by that noise, then ends the fit.) At most 1000 iterations and 2000 evaluations, initial λ = 1e-3 (relative to the diagonal
-     * of JᵀJ), standard errors scaled by the reduced χ² (absoluteSigma false: the sigmas give
-     * relative weights), parallel evaluation, no progress listener.
+     * not affected by that noise, then ends the fit.) At most 1000 iterations and 2000
+     * evaluations; initial λ = 1e-3 (relative to the diagonal of JᵀJ); standard errors scaled by
+     * the reduced χ² (absoluteSigma false: the sigmas give relative weights); parallel
+     * evaluation; no progress listener.
+     *
+     * <p>An iteration is one trial step (one damped solve); an evaluation is one pass of
+     * {@link GlobalProblem#evaluate} over all datasets, residuals and Jacobian together. Each
+     * trial point is evaluated once, so evaluations = iterations + 1 unless a damped system
+     * could not be factored.
      *
      * @param ftol           relative reduction of χ² below which the fit has converged
      * @param xtol           relative scaled step below which the fit has converged
@@ -109,30 +116,37 @@ public final class LevenbergMarquardt {
             return new Options(1e-14, 1e-12, 1e-12, 1000, 2000, 1e-3, false, true, null);
         }
 
+        /** These options with other ftol, xtol and gtol. */
         public Options withTolerances(double ftol, double xtol, double gtol) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another iteration limit. */
         public Options withMaxIterations(int maxIterations) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another evaluation limit. */
         public Options withMaxEvaluations(int maxEvaluations) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with another starting damping. */
         public Options withInitialLambda(double initialLambda) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with absolute (true) or relative (false) sigmas. */
         public Options withAbsoluteSigma(boolean absoluteSigma) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with parallel evaluation on or off. */
         public Options withParallel(boolean parallel) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
+        /** These options with a progress listener (null for none). */
         public Options withProgress(Progress progress) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
@@ -158,6 +172,7 @@ public final class LevenbergMarquardt {
         this.dense = dense;
     }
 
+    /** The options this solver runs with. */
     public Options options() {
         return options;
     }
