@@ -65,7 +65,7 @@ else
 
   echo "== JMH: $filter $jmh_opts ${blas_param[*]:-}"
   # shellcheck disable=SC2086
-  java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench|TrainBench|GlobalFitBench)' || true
+  java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench|TrainBench|ConvBench|GlobalFitBench)' || true
 fi
 
 ops_json="" mm_json="" train_json="" fit_json=""
