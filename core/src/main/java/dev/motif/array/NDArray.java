@@ -688,13 +688,26 @@ public final class NDArray {
                 if (shape[a] == 0) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shapes.str(shape) + " is empty");
             }
         }
-        NDArray cur = this;
         int[] kept = shape.clone();
-        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
-        for (int i = ax.length - 1; i >= 0; i--) {
-            cur = cur.reduceAxis(kind, ax[i]);
-            kept[ax[i]] = 1;
+        for (int a : ax) kept[a] = 1;
+        // Adjacent reduced axes are one axis of the product's length (a row-major reshape), so the
+        // bias gradient's (N, C, H, W) -> C is two passes, not three, and sums over H·W in one run.
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : ax) reduced[a] = true;
+        int[] merged = new int[shape.length];
+        boolean[] mergedReduced = new boolean[shape.length];
+        int m = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0 && reduced[i] && reduced[i - 1]) {
+                merged[m - 1] *= shape[i];
+            } else {
+                merged[m] = shape[i];
+                mergedReduced[m++] = reduced[i];
+            }
         }
+        NDArray cur = m == shape.length ? this : reshape(Arrays.copyOf(merged, m));
+        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
+        for (int i = m - 1; i >= 0; i--) if (mergedReduced[i]) cur = cur.reduceAxis(kind, i);
         if (ax.length == 0) cur = reduceAxisScalar(kind);
         if (keepDims) return cur.reshape(kept);
         return cur.reshape(Shapes.drop(shape, ax));
@@ -739,19 +752,36 @@ public final class NDArray {
     }
 
     /**
-     * Sums this (outer, n, inner) array over n into {@code out} (outer, inner), in double. Each
-     * output adds its n terms in order k = 0..n−1, as the generic loop; walking k outside j
-     * reads the input in storage order instead of with stride {@code inner}.
+     * Sums this (outer, n, inner) array over n into {@code out} (outer, inner), in double. Walking
+     * k outside j reads the input in storage order instead of with stride {@code inner}; a
+     * contiguous run (inner = 1) is summed in four interleaved parts.
      */
     private void sumAxis(int outer, int n, int inner, NDArray out) {
         double[] acc = new double[inner];
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             if (inner == 1) {
-                double a = 0;
-                if (d != null) for (int k = 0; k < n; k++) a += d[base + k];
-                else for (int k = 0; k < n; k++) a += f[base + k];
-                acc[0] = a;
+                // Four running sums, so that the adds do not wait on one another.
+                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                int k = 0;
+                if (d != null) {
+                    for (; k + 3 < n; k += 4) {
+                        a0 += d[base + k];
+                        a1 += d[base + k + 1];
+                        a2 += d[base + k + 2];
+                        a3 += d[base + k + 3];
+                    }
+                    for (; k < n; k++) a0 += d[base + k];
+                } else {
+                    for (; k + 3 < n; k += 4) {
+                        a0 += f[base + k];
+                        a1 += f[base + k + 1];
+                        a2 += f[base + k + 2];
+                        a3 += f[base + k + 3];
+                    }
+                    for (; k < n; k++) a0 += f[base + k];
+                }
+                acc[0] = (a0 + a1) + (a2 + a3);
             } else {
                 Arrays.fill(acc, 0);
                 for (int k = 0, p = base; k < n; k++, p += inner) {
