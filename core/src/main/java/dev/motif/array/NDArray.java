@@ -630,6 +630,7 @@ public final class NDArray {
             else out.f[0] = f[0];
             return out;
         }
+        if (transposeInTiles(os, strides, out)) return out;
         // Row by row along the last axis, so the per-element work is a copy, a fill (a broadcast
         // axis) or a strided gather, and the index carry runs once per row.
         int inner = os[r - 1], step = strides[r - 1], rows = out.size / inner;
@@ -654,6 +655,63 @@ public final class NDArray {
             }
         }
         return out;
+    }
+
+    /** Side of the square tiles of {@link #transposeInTiles}: 16 rows of 16 elements stay in L1 on both sides. */
+    private static final int TILE = 16;
+
+    /**
+     * The permutes that move the input's last axis away from the end (the locally connected
+     * layers' (N, K, P) -> (P, K, N), and their gradients) read one element per cache line when
+     * copied row by row: the output row's elements lie {@code step} apart in the input. When an
+     * output axis {@code j} reads the input with stride 1, each pair (axis j, last axis) is a 2-D
+     * transpose, done here in TILE×TILE tiles, so that every cache line read is used TILE times
+     * before it is evicted. Returns false, doing nothing, when there is no such axis or the
+     * arrays are small.
+     */
+    private boolean transposeInTiles(int[] os, int[] strides, NDArray out) {
+        int r = os.length;
+        if (r < 2 || out.size < 4096) return false;
+        int inner = os[r - 1], step = strides[r - 1];
+        if (step <= 1 || inner < TILE) return false;
+        int j = -1;
+        for (int k = r - 2; k >= 0; k--) {
+            if (strides[k] == 1 && os[k] >= TILE) {
+                j = k;
+                break;
+            }
+        }
+        if (j < 0) return false;
+        int[] outStrides = Shapes.strides(os);
+        int rowsJ = os[j], outStrideJ = outStrides[j];
+        // The other axes (all but j and the last), walked with an odometer.
+        int[] idx = new int[r];
+        int blocks = out.size / (rowsJ * inner);
+        int src = 0, dst = 0;
+        for (int b = 0; b < blocks; b++) {
+            for (int a0 = 0; a0 < rowsJ; a0 += TILE) {
+                int a1 = Math.min(a0 + TILE, rowsJ);
+                for (int t0 = 0; t0 < inner; t0 += TILE) {
+                    int t1 = Math.min(t0 + TILE, inner);
+                    for (int a = a0; a < a1; a++) {
+                        int o = dst + a * outStrideJ, i = src + a + t0 * step;
+                        if (d != null) for (int t = t0; t < t1; t++, i += step) out.d[o + t] = d[i];
+                        else for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                    }
+                }
+            }
+            for (int ax = r - 2; ax >= 0; ax--) {
+                if (ax == j) continue;
+                idx[ax]++;
+                src += strides[ax];
+                dst += outStrides[ax];
+                if (idx[ax] < os[ax]) break;
+                src -= strides[ax] * os[ax];
+                dst -= outStrides[ax] * os[ax];
+                idx[ax] = 0;
+            }
+        }
+        return true;
     }
 
     /**

@@ -150,6 +150,37 @@ class NDArrayTest {
     }
 
     @Test
+    void largePermutesThatMoveTheLastAxisMatchTheDefinition() {
+        // Big enough for the tiled transpose, with extents that are not multiples of the tile.
+        int[] shape = {37, 3, 20, 50};
+        int size = 37 * 3 * 20 * 50;
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) v[i] = i * 0.5 - 3;
+        int[][] perms = {{3, 1, 2, 0}, {2, 1, 0, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}};
+        for (NDArray x : new NDArray[] {NDArray.of(v, shape), NDArray.of(v, shape).toF32()}) {
+            int[] st = {3000, 1000, 50, 1};
+            for (int[] perm : perms) {
+                NDArray y = x.permute(perm);
+                int[] os = y.shape();
+                int[] idx = new int[4];
+                for (int o = 0; o < size; o++) {
+                    int src = 0;
+                    for (int k = 0; k < 4; k++) src += idx[k] * st[perm[k]];
+                    assertEquals(x.getFlat(src), y.getFlat(o), x.dtype() + " " + java.util.Arrays.toString(perm) + " at " + o);
+                    for (int k = 3; k >= 0 && ++idx[k] == os[k]; k--) idx[k] = 0;
+                }
+                assertTrue(y.permute(inverse(perm)).contentEquals(x), java.util.Arrays.toString(perm) + " and back");
+            }
+        }
+    }
+
+    private static int[] inverse(int[] perm) {
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
+        return inv;
+    }
+
+    @Test
     void broadcastingExamples() {
         NDArray x = m(2, 3, 1, 2, 3, 4, 5, 6);
         assertTrue(x.add(NDArray.vector(10, 20, 30)).contentEquals(m(2, 3, 11, 22, 33, 14, 25, 36)));
