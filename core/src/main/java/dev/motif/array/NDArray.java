@@ -1,6 +1,8 @@
 package dev.motif.array;
 
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
  * A dense, row-major, contiguous array of F64 or F32 values.
@@ -273,25 +275,49 @@ public final class NDArray {
     /** Applies a unary function to every element. */
     public NDArray map(Unary op) {
         NDArray out = zeros(dtype, shape);
-        if (d != null) {
-            double[] o = out.d;
-            switch (op) {
-                case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
-                // Math.max keeps NaN and gives +0 for -0 and negatives, as the definition above; unlike a
-                // comparison it compiles without a branch, which on random signs mispredicts half the time.
-                case RELU: for (int i = 0; i < size; i++) o[i] = Math.max(d[i], 0.0); break;
-                case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
-                default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                double[] o = out.d;
+                switch (op) {
+                    case NEG: for (int i = from; i < to; i++) o[i] = -d[i]; break;
+                    // Math.max keeps NaN and gives +0 for -0 and negatives, as the definition above; unlike a
+                    // comparison it compiles without a branch, which on random signs mispredicts half the time.
+                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(d[i], 0.0); break;
+                    case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(d[i]); break;
+                    default: for (int i = from; i < to; i++) o[i] = op.apply(d[i]);
+                }
+            } else {
+                float[] o = out.f;
+                switch (op) {
+                    case NEG: for (int i = from; i < to; i++) o[i] = -f[i]; break;
+                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(f[i], 0f); break;
+                    default: for (int i = from; i < to; i++) o[i] = (float) op.apply(f[i]);
+                }
             }
-        } else {
-            float[] o = out.f;
-            switch (op) {
-                case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = Math.max(f[i], 0f); break;
-                default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
-            }
-        }
+        });
         return out;
+    }
+
+    /** Elementwise kernels over at least this many elements are split over the common ForkJoin pool. */
+    private static final int PARALLEL_ELEMENTS = 1 << 17;
+
+    /** A kernel over the elements {@code [from, to)}. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}: at once for small n, else cut into a few ranges run on
+     * the common pool (the caller works too). Each element is written by exactly one range, so the
+     * result does not depend on the number of threads.
+     */
+    private static void forRanges(int n, Range body) {
+        int chunks = n < PARALLEL_ELEMENTS ? 1 : 2 * (ForkJoinPool.getCommonPoolParallelism() + 1);
+        if (chunks == 1) {
+            body.run(0, n);
+            return;
+        }
+        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
     }
 
     /**
@@ -308,21 +334,23 @@ public final class NDArray {
         NDArray out = zeros(dtype, shape);
         // A branch-free mask from the bits (a compare-and-select on random signs mispredicts half the time):
         // x > 0 exactly when its bits, read as a signed integer, lie in [1, bits of +infinity].
-        if (d != null) {
-            double[] xs = x.d, o = out.d;
-            for (int i = 0; i < size; i++) {
-                long b = Double.doubleToRawLongBits(xs[i]);
-                long m = ~((b - 1) >> 63) & ~((0x7FF0000000000000L - b) >> 63);
-                o[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(d[i]) & m);
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                double[] xs = x.d, o = out.d;
+                for (int i = from; i < to; i++) {
+                    long b = Double.doubleToRawLongBits(xs[i]);
+                    long m = ~((b - 1) >> 63) & ~((0x7FF0000000000000L - b) >> 63);
+                    o[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(d[i]) & m);
+                }
+            } else {
+                float[] xs = x.f, o = out.f;
+                for (int i = from; i < to; i++) {
+                    int b = Float.floatToRawIntBits(xs[i]);
+                    int m = ~((b - 1) >> 31) & ~((0x7F800000 - b) >> 31);
+                    o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(f[i]) & m);
+                }
             }
-        } else {
-            float[] xs = x.f, o = out.f;
-            for (int i = 0; i < size; i++) {
-                int b = Float.floatToRawIntBits(xs[i]);
-                int m = ~((b - 1) >> 31) & ~((0x7F800000 - b) >> 31);
-                o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(f[i]) & m);
-            }
-        }
+        });
         return out;
     }
 
