@@ -843,8 +843,19 @@ public final class NDArray {
      * contiguous run (inner = 1) is summed in four interleaved parts.
      */
     private void sumAxis(int outer, int n, int inner, NDArray out) {
+        // Rows of the output are independent: a large input with many of them is split by rows
+        // (each output is still summed by one task in one order, whatever the thread count).
+        if (outer >= 8 && (long) outer * n * inner >= PARALLEL_ELEMENTS) {
+            int rows = outer, chunks = Math.min(outer, 2 * (ForkJoinPool.getCommonPoolParallelism() + 1));
+            IntStream.range(0, chunks).parallel().forEach(t -> sumRows((int) ((long) rows * t / chunks), (int) ((long) rows * (t + 1) / chunks), n, inner, out));
+        } else {
+            sumRows(0, outer, n, inner, out);
+        }
+    }
+
+    private void sumRows(int from, int to, int n, int inner, NDArray out) {
         double[] acc = new double[inner];
-        for (int o = 0; o < outer; o++) {
+        for (int o = from; o < to; o++) {
             int base = o * n * inner;
             if (inner == 1) {
                 // Four running sums, so that the adds do not wait on one another.
