@@ -52,9 +52,12 @@ public final class StepLoop {
             t[n++] = System.nanoTime() - t0;
         }
         double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += t[i];
+        double mean = sum / n / 1e6;
         java.util.Arrays.sort(t, 0, n);
         double med = t[n / 2] / 1e6;
-        System.out.printf(Locale.ROOT, "%s %s %s: median %.3f ms/step over %d steps (p25 %.3f, p75 %.3f); %.0f images/s; process CPU %.3f ms/step%n",
-                args[0], args[1], args[2], med, n, t[n / 4] / 1e6, t[3 * n / 4] / 1e6, 64 / med * 1e3, cpuMs);
+        System.out.printf(Locale.ROOT, "%s %s %s: median %.3f ms/step over %d steps (p25 %.3f, p75 %.3f, mean %.3f); %.0f images/s; process CPU %.3f ms/step%n",
+                args[0], args[1], args[2], med, n, t[n / 4] / 1e6, t[3 * n / 4] / 1e6, mean, 64 / med * 1e3, cpuMs);
     }
 }
