@@ -26,7 +26,11 @@ def load(path):
 
 
 def iterations(r):
-    raw = r["primaryMetric"].get("rawData") or [[r["primaryMetric"]["score"]]]
+    pm = r["primaryMetric"]
+    if r.get("mode") == "sample" and pm.get("scorePercentiles"):
+        # -bm sample: every call timed; its median is what the PyTorch peers report
+        return [pm["scorePercentiles"]["50.0"]]
+    raw = pm.get("rawData") or [[pm["score"]]]
     return [v for fork in raw for v in fork]
 
 

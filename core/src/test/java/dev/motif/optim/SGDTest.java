@@ -60,9 +60,11 @@ class SGDTest {
         float[][] gs = new float[4][n];
         for (int k = 0; k < n; k++) p0[k] = (float) rng.nextDouble(-2, 2);
         for (float[] g : gs) for (int k = 0; k < n; k++) g[k] = (float) rng.nextDouble(-1, 1);
-        double lr = 0.05, mu = 0.9, wd = 0.01, damp = 0.1;
-        for (int variant = 0; variant < 3; variant++) {
-            boolean nesterov = variant == 1, damped = variant == 2;
+        double lr = 0.05, mu = 0.9, damp = 0.1;
+        // 0: weight decay; 1: Nesterov; 2: dampening; 3: dampening without weight decay (the loop without tests); 4: plain momentum
+        for (int variant = 0; variant < 5; variant++) {
+            boolean nesterov = variant == 1, damped = variant == 2 || variant == 3;
+            double wd = variant >= 3 ? 0 : 0.01;
             Parameter p = param32("w", p0);
             SGD opt = SGD.builder(List.of(p)).lr(lr).momentum(mu).nesterov(nesterov).weightDecay(wd).dampening(damped ? damp : 0).build();
             float[] want = p0.clone();
