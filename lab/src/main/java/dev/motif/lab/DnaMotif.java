@@ -168,7 +168,9 @@ public final class DnaMotif implements Experiment {
         int last = sizes.length - 1;
         findings.add(String.format(Locale.ROOT, "With %,d training sequences the conv detector (%,d parameters) reaches %.3f test accuracy, its untied twin (%,d parameters) %.3f.",
                 sizes[last], sharedParams, ms[last], untiedParams, mu[last]));
-        findings.add(String.format(Locale.ROOT, "With %,d training sequences: conv %.3f, untied %.3f (difference %+.3f).", sizes[0], ms[0], mu[0], ms[0] - mu[0]));
+        if (sizes.length > 1) {
+            findings.add(String.format(Locale.ROOT, "With %,d training sequences: conv %.3f, untied %.3f (difference %+.3f).", sizes[0], ms[0], mu[0], ms[0] - mu[0]));
+        }
         int first99 = -1;
         for (int si = 0; si < sizes.length; si++) if (first99 < 0 && ms[si] >= 0.99) first99 = si;
         findings.add(first99 < 0

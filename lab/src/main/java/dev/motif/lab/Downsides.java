@@ -134,10 +134,15 @@ public final class Downsides implements Experiment {
         List<String> findings = new ArrayList<>();
         findings.add(String.format(Locale.ROOT, "%d×%d images, one 1×%d bar on noise of sd %.1f; class = top or bottom half (chance 0.5); %,d test images; %d seed(s) per size.",
                 SIZE, SIZE, BAR, NOISE, testSize, seeds));
-        findings.add(String.format(Locale.ROOT, "The shared conv with global max pooling (%,d parameters) scores between %.3f and %.3f mean test accuracy over training sizes %,d to %,d.",
-                sharedParams, sharedMin, sharedMax, sizes[0], sizes[last]));
-        findings.add(String.format(Locale.ROOT, "Its untied twin (%,d parameters) scores %.3f with %,d training images and %.3f with %,d.",
-                untiedParams, mu[0], sizes[0], mu[last], sizes[last]));
+        if (sizes.length == 1) {
+            findings.add(String.format(Locale.ROOT, "With %,d training images the shared conv with global max pooling (%,d parameters) scores %.3f test accuracy, its untied twin (%,d parameters) %.3f.",
+                    sizes[0], sharedParams, ms[0], untiedParams, mu[0]));
+        } else {
+            findings.add(String.format(Locale.ROOT, "The shared conv with global max pooling (%,d parameters) scores between %.3f and %.3f mean test accuracy over training sizes %,d to %,d.",
+                    sharedParams, sharedMin, sharedMax, sizes[0], sizes[last]));
+            findings.add(String.format(Locale.ROOT, "Its untied twin (%,d parameters) scores %.3f with %,d training images and %.3f with %,d.",
+                    untiedParams, mu[0], sizes[0], mu[last], sizes[last]));
+        }
         int first90 = -1;
         for (int si = 0; si < sizes.length; si++) if (first90 < 0 && mu[si] >= 0.9) first90 = si;
         findings.add(first90 < 0

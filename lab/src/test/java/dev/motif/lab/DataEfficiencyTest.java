@@ -21,13 +21,13 @@ class DataEfficiencyTest {
         assertEquals(Math.pow(10, 2.5), DataEfficiency.sizeToReach(sizes, new double[] {0.5, 0.7, 0.4}, 0.6), 1e-9);
     }
 
-    /** The tour's version: shipped data, 100 and 300 images, 25 steps each, one seed. About 25 s on 2 busy cores. */
+    /** The tour's version: shipped data, 100 and 300 images, 20 steps each, one seed. About 20 s on 2 busy cores. */
     @Test
     void theQuickRunTrainsAllThreeModelsBeyondChance() throws Exception {
         Report r = new DataEfficiency().run(new Settings(1, 1, false, true, null), Progress.none());
         assertEquals(List.of("training images", "steps", "conv", "untied conv", "dense"), r.table().header());
         assertEquals(2, r.table().rows().size());
-        assertEquals(List.of("100", "26"), r.table().rows().get(0).subList(0, 2));
+        assertEquals(List.of("100", "20"), r.table().rows().get(0).subList(0, 2));
         assertEquals(3, r.figure().curves().size());
         for (Figure.Curve c : r.figure().curves()) {
             for (double a : c.y()) assertTrue(a > 0.3 && a <= 1, c.name() + ": " + a); // chance is 0.1; measured 0.64..0.69
