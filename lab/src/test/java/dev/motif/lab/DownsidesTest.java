@@ -45,7 +45,7 @@ class DownsidesTest {
         assertArrayEquals(y.toDoubleArray(), Autodiff.noGrad(() -> untied.forward(Tensor.constant(x)).value()).toDoubleArray(), 1e-12);
     }
 
-    /** Measured: shared 0.50, untied 1.00 at 300 images (seeds 1..3); the thresholds leave room. */
+    /** Measured at 300 images: shared 0.497, untied 1.000 (seed 1); 0.487 and 1.000 (seed 42). The thresholds leave room. */
     @Test
     void atThreeHundredImagesTheSharedModelStaysAtChanceAndTheUntiedOneLearns() {
         Report r = new Downsides().run(new Settings(1, 1, false, true, null), Progress.none());
