@@ -1,6 +1,7 @@
 package dev.motif.lab;
 
 import dev.motif.array.DType;
+import dev.motif.array.NDArray;
 import dev.motif.data.FashionMnist;
 import dev.motif.data.ImageDataset;
 import dev.motif.data.TrainTest;
@@ -105,7 +106,7 @@ public final class DataEfficiency implements Experiment {
                 progress.update("data-efficiency", ++done[0], totalSteps);
             }
         };
-        double[][][] acc = new double[3][sizes.length][seeds];
+        double[][][] acc = new double[3][sizes.length][seeds], moved = new double[3][sizes.length][seeds];
         long[] params = new long[3];
         for (int si = 0; si < sizes.length; si++) {
             int n = sizes[si], epochs = Fit.epochsFor(n, BATCH, minSteps);
@@ -116,10 +117,13 @@ public final class DataEfficiency implements Experiment {
                 Sequential[] models = {conv, conv.untie(1, 1, 28, 28), SeedNets.dense(DType.F32, new SplittableRandom(seed))};
                 for (int m = 0; m < 3; m++) {
                     params[m] = models[m].parameterCount();
+                    // How far training moves the first layer (for the twin: every position's own kernel) from where it started.
+                    NDArray start = models[m].parameters().get(0).value().copy();
                     Trainer t = Trainer.builder(models[m], SGD.builder(models[m].parameters()).lr(LR).momentum(0.9).build())
                             .batchSize(BATCH).epochs(epochs).seed(seed).testEveryEpoch(false).listener(listener).build();
                     t.fit(train);
                     acc[m][si][r] = t.evaluate(test).accuracy();
+                    moved[m][si][r] = norm(models[m].parameters().get(0).value().sub(start)) / norm(start);
                 }
             }
         }
@@ -140,6 +144,7 @@ public final class DataEfficiency implements Experiment {
                 sd[m][si] = Fit.sd(acc[m][si]);
                 row.add(Fit.meanSd(acc[m][si]));
                 run.put(MODELS[m], acc[m][si].clone());
+                run.put(MODELS[m] + " first-layer change", moved[m][si].clone());
             }
             rows.add(row);
             runs.add(run);
@@ -171,6 +176,9 @@ public final class DataEfficiency implements Experiment {
         }
         int last = sizes.length - 1;
         findings.add(String.format(Locale.ROOT, "At %,d images: conv %.3f, untied conv %.3f, dense %.3f.", sizes[last], mean[0][last], mean[1][last], mean[2][last]));
+        findings.add(String.format(Locale.ROOT, "Relative change of the first layer's weights in training, ‖W − W₀‖/‖W₀‖, at %,d and %,d images: conv %.3g and %.3g, untied conv %.3g and %.3g, dense %.3g and %.3g.",
+                sizes[0], sizes[last], Fit.mean(moved[0][0]), Fit.mean(moved[0][last]), Fit.mean(moved[1][0]), Fit.mean(moved[1][last]),
+                Fit.mean(moved[2][0]), Fit.mean(moved[2][last])));
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", source);
@@ -182,6 +190,12 @@ public final class DataEfficiency implements Experiment {
         out.put("runs", runs);
         out.put("sizeToMatchConvAtSmallest", reach);
         return new Report(name(), "Data efficiency: conv vs untied conv vs dense", table, figure, findings, out);
+    }
+
+    private static double norm(NDArray a) {
+        double s = 0;
+        for (double v : a.toDoubleArray()) s += v * v;
+        return Math.sqrt(s);
     }
 
     private static double max(double[] v) {

@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  * (small sets are passed over more often), a fixed test set of 2,000 sequences. (SGD with
  * momentum at 0.05 stalled near 0.9 accuracy: telling the motif from its one-letter variants, which
  * about one negative in eight holds, needs a sharp threshold.) The standard run (sizes 50 to
- * 3,000, 3 seeds) takes about 5 minutes on 2 busy cores; the quick run (1,000 sequences, one
+ * 3,000, 3 seeds) took 2 to 3 minutes on 2 busy cores; the quick run (1,000 sequences, one
  * seed) about 10 seconds.
  */
 public final class DnaMotif implements Experiment {
