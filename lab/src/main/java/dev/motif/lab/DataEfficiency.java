@@ -31,9 +31,9 @@ import java.util.SplittableRandom;
  * training subset of size n is a class-balanced draw (n/10 per class) with the run's seed; the test
  * set is a fixed class-balanced subset of 2,000 test images. Data: {@code --data}, else Debian's
  * {@value FashionMnist#DEBIAN_DIR}, else the 3,000 shipped training images (sizes above 3,000
- * dropped). The standard run (sizes 100 to 10,000, 3 seeds) took 23 minutes of wall time on 2
- * cores shared with other jobs (load about 10), 11 minutes of CPU time; {@code --full} adds 60,000
- * images, 938 steps per model and seed, which about doubles it.
+ * dropped). The standard run (sizes 100 to 10,000, 3 seeds) took 10.4 minutes on 2 cores under
+ * light load (23 minutes under a load of about 10; the same numbers both times); {@code --full}
+ * adds 60,000 images, 938 steps per model and seed, which about doubles it.
  *
  * <p>The twin's kernels start as copies of the conv's, but each position's kernel receives only
  * its own position's share of the gradient the shared kernel sums, so at the same learning rate
