@@ -26,7 +26,11 @@ def load(path):
 
 
 def iterations(r):
-    raw = r["primaryMetric"].get("rawData") or [[r["primaryMetric"]["score"]]]
+    pm = r["primaryMetric"]
+    if r.get("mode") == "sample" and pm.get("scorePercentiles"):
+        # -bm sample: every call timed; its median is what the PyTorch peers report
+        return [pm["scorePercentiles"]["50.0"]]
+    raw = pm.get("rawData") or [[pm["score"]]]
     return [v for fork in raw for v in fork]
 
 
@@ -70,6 +74,7 @@ def main(argv):
 
     op_rows, mm_rows = [], []
     train_motif, fit_motif = {}, {}
+    conv_rows = []
     for r in jmh:
         name = r["benchmark"].rsplit(".", 2)
         cls, method = name[-2], name[-1]
@@ -91,6 +96,9 @@ def main(argv):
             unit = r["primaryMetric"].get("scoreUnit", "ms/op")
             ms = [seconds_per_op(v, unit) * 1e3 for v in its]
             train_motif[(str(param(p, "arch")).lower(), str(param(p, "dtype")).upper())] = ms
+        elif cls == "ConvBench":
+            unit = r["primaryMetric"].get("scoreUnit", "ms/op")
+            conv_rows.append((str(param(p, "dtype")).upper(), [seconds_per_op(v, unit) * 1e3 for v in its]))
         elif cls == "GlobalFitBench":
             unit = r["primaryMetric"].get("scoreUnit", "s/op")
             fit_motif[int(param(p, "K"))] = [seconds_per_op(v, unit) for v in its]
@@ -109,6 +117,15 @@ def main(argv):
             tg = f"{t['gflops']:13.1f}" if t else f"{'-':>13s}"
             ratio = f"{t['ms'] / ms:16.2f}" if t else f"{'-':>16s}"
             print(f"{n:5d} {dt:5s} {blas:6s} {ms:10.2f} {g:13.1f} {f'{lo:.1f}..{hi:.1f}':>13s} {tg} {ratio}")
+    if conv_rows:
+        # Conv2d 16->32, 3x3, pad 1 on 64x16x28x28: forward, input gradient and weight gradient, 2·N·O·H·W·C·9 each
+        flops = 3 * 2.0 * 64 * 32 * 28 * 28 * 16 * 9
+        print("\nConvBench: Conv2d 16→32 3×3 pad 1 on 64×16×28×28, forward + backward "
+              f"({flops / 1e9:.3f} GFLOP per op; GFLOPS = that / median time)")
+        print(f"{'dtype':5s} {'Motif ms':>9s} {'range ms':>15s} {'GFLOPS':>8s}")
+        for dt, its in sorted(conv_rows):
+            med = statistics.median(its)
+            print(f"{dt:5s} {med:9.2f} {f'{min(its):.2f}..{max(its):.2f}':>15s} {flops / (med * 1e6):8.2f}")
     if train_motif or tr:
         report_train(train_motif, tr)
     if fit_motif or fit:

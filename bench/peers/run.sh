@@ -28,6 +28,17 @@ skip_jmh="${SKIP_JMH:-0}"
 out="bench/target/peers-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 
+# Motif parallelises the training step itself (convolutions split the batch over the common
+# ForkJoin pool, pooling splits the planes) and calls BLAS from each worker; OpenBLAS's own
+# threads on top of that oversubscribe the cores, and its idle threads spin. One BLAS thread per
+# caller gave 15-35 % less CPU per conv training step here at the same or better wall time, and
+# the same dense-net time. So the Motif JVM gets OPENBLAS_NUM_THREADS=1 (MOTIF_BLAS_THREADS
+# overrides; the peers keep their own settings), except for MatmulBench, which measures one
+# product on all cores through OpenBLAS's threads.
+if [[ -n "${MOTIF_BLAS_THREADS:-}" ]]; then motif_blas_threads="$MOTIF_BLAS_THREADS"
+elif [[ "$filter" == *Matmul* ]]; then motif_blas_threads="${OPENBLAS_NUM_THREADS:-}"
+else motif_blas_threads=1; fi
+
 if [[ "$skip_jmh" != 1 && ! -f "$jar" ]]; then
   echo "== $jar missing: building it (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
@@ -48,12 +59,13 @@ if [[ -z "$report_py" ]]; then
   for p in python3 /usr/bin/python3; do command -v "$p" >/dev/null 2>&1 && { report_py="$p"; break; }; done
 fi
 
+echo "== Motif JVM: OPENBLAS_NUM_THREADS=${motif_blas_threads:-unset (one per core)}"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ "$skip_jmh" == 1 ]]; then
   echo "== SKIP_JMH=1: Motif benchmarks not run, peers only"
 else
   java -version 2>&1 | head -1
-  java -cp "$jar" dev.motif.bench.BlasInfo 2>/dev/null | tee "$out/blas.txt"
+  OPENBLAS_NUM_THREADS="$motif_blas_threads" java -cp "$jar" dev.motif.bench.BlasInfo 2>/dev/null | tee "$out/blas.txt"
   blas_param=()
   if ! grep -q 'nativeAvailable=true' "$out/blas.txt"; then
     echo "== native BLAS not available: MatmulBench runs with blas=JAVA only"
@@ -65,7 +77,7 @@ else
 
   echo "== JMH: $filter $jmh_opts ${blas_param[*]:-}"
   # shellcheck disable=SC2086
-  java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench|TrainBench|GlobalFitBench)' || true
+  OPENBLAS_NUM_THREADS="$motif_blas_threads" java -jar "$jar" "$filter" $jmh_opts "${blas_param[@]}" -rf json -rff "$out/jmh.json" 2>&1 | tee "$out/jmh.log" | grep -E '^(Benchmark|MatmulBench|OpOverheadBench|TrainBench|ConvBench|GlobalFitBench)' || true
 fi
 
 ops_json="" mm_json="" train_json="" fit_json=""

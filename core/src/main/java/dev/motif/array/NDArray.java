@@ -1,6 +1,8 @@
 package dev.motif.array;
 
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
  * A dense, row-major, contiguous array of F64 or F32 values.
@@ -273,22 +275,82 @@ public final class NDArray {
     /** Applies a unary function to every element. */
     public NDArray map(Unary op) {
         NDArray out = zeros(dtype, shape);
-        if (d != null) {
-            double[] o = out.d;
-            switch (op) {
-                case NEG: for (int i = 0; i < size; i++) o[i] = -d[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = d[i] > 0 || d[i] != d[i] ? d[i] : 0; break;
-                case EXP: for (int i = 0; i < size; i++) o[i] = Math.exp(d[i]); break;
-                default: for (int i = 0; i < size; i++) o[i] = op.apply(d[i]);
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                double[] o = out.d;
+                switch (op) {
+                    case NEG: for (int i = from; i < to; i++) o[i] = -d[i]; break;
+                    // Math.max keeps NaN and gives +0 for -0 and negatives, as the definition above; unlike a
+                    // comparison it compiles without a branch, which on random signs mispredicts half the time.
+                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(d[i], 0.0); break;
+                    case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(d[i]); break;
+                    default: for (int i = from; i < to; i++) o[i] = op.apply(d[i]);
+                }
+            } else {
+                float[] o = out.f;
+                switch (op) {
+                    case NEG: for (int i = from; i < to; i++) o[i] = -f[i]; break;
+                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(f[i], 0f); break;
+                    default: for (int i = from; i < to; i++) o[i] = (float) op.apply(f[i]);
+                }
             }
-        } else {
-            float[] o = out.f;
-            switch (op) {
-                case NEG: for (int i = 0; i < size; i++) o[i] = -f[i]; break;
-                case RELU: for (int i = 0; i < size; i++) o[i] = f[i] > 0 || f[i] != f[i] ? f[i] : 0; break;
-                default: for (int i = 0; i < size; i++) o[i] = (float) op.apply(f[i]);
-            }
+        });
+        return out;
+    }
+
+    /** Elementwise kernels over at least this many elements are split over the common ForkJoin pool. */
+    private static final int PARALLEL_ELEMENTS = 1 << 17;
+
+    /** A kernel over the elements {@code [from, to)}. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}: at once for small n, else cut into a few ranges run on
+     * the common pool (the caller works too). Each element is written by exactly one range, so the
+     * result does not depend on the number of threads.
+     */
+    private static void forRanges(int n, Range body) {
+        int chunks = n < PARALLEL_ELEMENTS ? 1 : 2 * (ForkJoinPool.getCommonPoolParallelism() + 1);
+        if (chunks == 1) {
+            body.run(0, n);
+            return;
         }
+        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
+    }
+
+    /**
+     * This array where {@code x > 0} and +0 elsewhere (a NaN in {@code x} counts as not positive):
+     * the gradient of ReLU from the gradient of its output (this) and its input {@code x}, in one
+     * pass. Same as {@code this.mul(x.gt(0))} except that a masked-out element is +0 even where
+     * this holds an infinity or a NaN (as PyTorch's {@code threshold_backward}).
+     */
+    public NDArray wherePositive(NDArray x) {
+        if (dtype != x.dtype || !Arrays.equals(shape, x.shape)) {
+            throw new IllegalArgumentException("wherePositive: expected an array of the same dtype and shape as " + dtype + " "
+                    + Shapes.str(shape) + ", got " + x.dtype + " " + Shapes.str(x.shape));
+        }
+        NDArray out = zeros(dtype, shape);
+        // A branch-free mask from the bits (a compare-and-select on random signs mispredicts half the time):
+        // x > 0 exactly when its bits, read as a signed integer, lie in [1, bits of +infinity].
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                double[] xs = x.d, o = out.d;
+                for (int i = from; i < to; i++) {
+                    long b = Double.doubleToRawLongBits(xs[i]);
+                    long m = ~((b - 1) >> 63) & ~((0x7FF0000000000000L - b) >> 63);
+                    o[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(d[i]) & m);
+                }
+            } else {
+                float[] xs = x.f, o = out.f;
+                for (int i = from; i < to; i++) {
+                    int b = Float.floatToRawIntBits(xs[i]);
+                    int m = ~((b - 1) >> 31) & ~((0x7F800000 - b) >> 31);
+                    o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(f[i]) & m);
+                }
+            }
+        });
         return out;
     }
 
@@ -596,6 +658,7 @@ public final class NDArray {
             else out.f[0] = f[0];
             return out;
         }
+        if (transposeInTiles(os, strides, out)) return out;
         // Row by row along the last axis, so the per-element work is a copy, a fill (a broadcast
         // axis) or a strided gather, and the index carry runs once per row.
         int inner = os[r - 1], step = strides[r - 1], rows = out.size / inner;
@@ -620,6 +683,63 @@ public final class NDArray {
             }
         }
         return out;
+    }
+
+    /** Side of the square tiles of {@link #transposeInTiles}: 16 rows of 16 elements stay in L1 on both sides. */
+    private static final int TILE = 16;
+
+    /**
+     * The permutes that move the input's last axis away from the end (the locally connected
+     * layers' (N, K, P) -> (P, K, N), and their gradients) read one element per cache line when
+     * copied row by row: the output row's elements lie {@code step} apart in the input. When an
+     * output axis {@code j} reads the input with stride 1, each pair (axis j, last axis) is a 2-D
+     * transpose, done here in TILE×TILE tiles, so that every cache line read is used TILE times
+     * before it is evicted. Returns false, doing nothing, when there is no such axis or the
+     * arrays are small.
+     */
+    private boolean transposeInTiles(int[] os, int[] strides, NDArray out) {
+        int r = os.length;
+        if (r < 2 || out.size < 4096) return false;
+        int inner = os[r - 1], step = strides[r - 1];
+        if (step <= 1 || inner < TILE) return false;
+        int j = -1;
+        for (int k = r - 2; k >= 0; k--) {
+            if (strides[k] == 1 && os[k] >= TILE) {
+                j = k;
+                break;
+            }
+        }
+        if (j < 0) return false;
+        int[] outStrides = Shapes.strides(os);
+        int rowsJ = os[j], outStrideJ = outStrides[j];
+        // The other axes (all but j and the last), walked with an odometer.
+        int[] idx = new int[r];
+        int blocks = out.size / (rowsJ * inner);
+        int src = 0, dst = 0;
+        for (int b = 0; b < blocks; b++) {
+            for (int a0 = 0; a0 < rowsJ; a0 += TILE) {
+                int a1 = Math.min(a0 + TILE, rowsJ);
+                for (int t0 = 0; t0 < inner; t0 += TILE) {
+                    int t1 = Math.min(t0 + TILE, inner);
+                    for (int a = a0; a < a1; a++) {
+                        int o = dst + a * outStrideJ, i = src + a + t0 * step;
+                        if (d != null) for (int t = t0; t < t1; t++, i += step) out.d[o + t] = d[i];
+                        else for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                    }
+                }
+            }
+            for (int ax = r - 2; ax >= 0; ax--) {
+                if (ax == j) continue;
+                idx[ax]++;
+                src += strides[ax];
+                dst += outStrides[ax];
+                if (idx[ax] < os[ax]) break;
+                src -= strides[ax] * os[ax];
+                dst -= outStrides[ax] * os[ax];
+                idx[ax] = 0;
+            }
+        }
+        return true;
     }
 
     /**
@@ -654,13 +774,26 @@ public final class NDArray {
                 if (shape[a] == 0) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shapes.str(shape) + " is empty");
             }
         }
-        NDArray cur = this;
         int[] kept = shape.clone();
-        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
-        for (int i = ax.length - 1; i >= 0; i--) {
-            cur = cur.reduceAxis(kind, ax[i]);
-            kept[ax[i]] = 1;
+        for (int a : ax) kept[a] = 1;
+        // Adjacent reduced axes are one axis of the product's length (a row-major reshape), so the
+        // bias gradient's (N, C, H, W) -> C is two passes, not three, and sums over H·W in one run.
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : ax) reduced[a] = true;
+        int[] merged = new int[shape.length];
+        boolean[] mergedReduced = new boolean[shape.length];
+        int m = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0 && reduced[i] && reduced[i - 1]) {
+                merged[m - 1] *= shape[i];
+            } else {
+                merged[m] = shape[i];
+                mergedReduced[m++] = reduced[i];
+            }
         }
+        NDArray cur = m == shape.length ? this : reshape(Arrays.copyOf(merged, m));
+        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
+        for (int i = m - 1; i >= 0; i--) if (mergedReduced[i]) cur = cur.reduceAxis(kind, i);
         if (ax.length == 0) cur = reduceAxisScalar(kind);
         if (keepDims) return cur.reshape(kept);
         return cur.reshape(Shapes.drop(shape, ax));
@@ -682,10 +815,14 @@ public final class NDArray {
         int[] os = shape.clone();
         os[axis] = 1;
         NDArray out = zeros(dtype, os);
+        if (kind == Reduce.SUM) {
+            sumAxis(outer, n, inner, out);
+            return out;
+        }
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             for (int j = 0; j < inner; j++) {
-                double acc = kind == Reduce.SUM ? 0 : getFlat(base + j);
+                double acc = getFlat(base + j);
                 for (int k = 0; k < n; k++) {
                     double v = getFlat(base + k * inner + j);
                     switch (kind) {
@@ -698,6 +835,60 @@ public final class NDArray {
             }
         }
         return out;
+    }
+
+    /**
+     * Sums this (outer, n, inner) array over n into {@code out} (outer, inner), in double. Walking
+     * k outside j reads the input in storage order instead of with stride {@code inner}; a
+     * contiguous run (inner = 1) is summed in four interleaved parts.
+     */
+    private void sumAxis(int outer, int n, int inner, NDArray out) {
+        // Rows of the output are independent: a large input with many of them is split by rows
+        // (each output is still summed by one task in one order, whatever the thread count).
+        if (outer >= 8 && (long) outer * n * inner >= PARALLEL_ELEMENTS) {
+            int rows = outer, chunks = Math.min(outer, 2 * (ForkJoinPool.getCommonPoolParallelism() + 1));
+            IntStream.range(0, chunks).parallel().forEach(t -> sumRows((int) ((long) rows * t / chunks), (int) ((long) rows * (t + 1) / chunks), n, inner, out));
+        } else {
+            sumRows(0, outer, n, inner, out);
+        }
+    }
+
+    private void sumRows(int from, int to, int n, int inner, NDArray out) {
+        double[] acc = new double[inner];
+        for (int o = from; o < to; o++) {
+            int base = o * n * inner;
+            if (inner == 1) {
+                // Four running sums, so that the adds do not wait on one another.
+                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                int k = 0;
+                if (d != null) {
+                    for (; k + 3 < n; k += 4) {
+                        a0 += d[base + k];
+                        a1 += d[base + k + 1];
+                        a2 += d[base + k + 2];
+                        a3 += d[base + k + 3];
+                    }
+                    for (; k < n; k++) a0 += d[base + k];
+                } else {
+                    for (; k + 3 < n; k += 4) {
+                        a0 += f[base + k];
+                        a1 += f[base + k + 1];
+                        a2 += f[base + k + 2];
+                        a3 += f[base + k + 3];
+                    }
+                    for (; k < n; k++) a0 += f[base + k];
+                }
+                acc[0] = (a0 + a1) + (a2 + a3);
+            } else {
+                Arrays.fill(acc, 0);
+                for (int k = 0, p = base; k < n; k++, p += inner) {
+                    if (d != null) for (int j = 0; j < inner; j++) acc[j] += d[p + j];
+                    else for (int j = 0; j < inner; j++) acc[j] += f[p + j];
+                }
+            }
+            if (out.d != null) System.arraycopy(acc, 0, out.d, o * inner, inner);
+            else for (int j = 0; j < inner; j++) out.f[o * inner + j] = (float) acc[j];
+        }
     }
 
     public NDArray sum(int[] axes, boolean keepDims) { return reduce(Reduce.SUM, axes, keepDims); }

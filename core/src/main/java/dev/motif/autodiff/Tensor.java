@@ -279,7 +279,15 @@ public class Tensor {
     /** max(x, 0); the gradient at exactly 0 is 0, as in PyTorch. */
     public Tensor relu() {
         Tensor a = this;
-        return record("relu", value.relu(), g -> new Tensor[] {g.mul(constant(a.value.gt(0.0)))}, a);
+        return record("relu", value.relu(), g -> new Tensor[] {reluGrad(g, a.value)}, a);
+    }
+
+    /**
+     * g where x > 0, else 0: ReLU's backward rule as one op (one pass, no mask array). Linear in
+     * g, so its own backward rule is itself with the same x.
+     */
+    private static Tensor reluGrad(Tensor g, NDArray x) {
+        return record("reluGrad", g.value.wherePositive(x), gg -> new Tensor[] {reluGrad(gg, x)}, g);
     }
 
     /** log(1 + eˣ), computed without overflow. */

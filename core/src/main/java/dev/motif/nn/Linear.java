@@ -44,7 +44,8 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input of shape " + java.util.Arrays.toString(x.shape())
                     + " must end in " + in);
         }
-        Tensor y = x.matmul(weight().mT());
+        // x·Wᵀ with W read transposed in place: no copy of W forward, none of its gradient backward.
+        Tensor y = x.rank() >= 2 ? x.matmul(weight(), false, true) : x.matmul(weight().mT());
         return hasBias ? y.add(bias()) : y;
     }
 

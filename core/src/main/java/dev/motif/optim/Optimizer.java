@@ -77,6 +77,15 @@ public abstract class Optimizer {
             NDArray g = p.grad();
             if (g == null) continue;
             NDArray value = p.value();
+            if (value.dtype() == DType.F32 && g.dtype() == DType.F32) {
+                float[] w = value.f32(), grad = g.f32();
+                if (grad.length != w.length) {
+                    throw new IllegalStateException(getClass().getSimpleName() + ": gradient of " + p + " has " + grad.length
+                            + " elements, the parameter " + w.length);
+                }
+                updateF32(i, w, grad, lr);
+                continue;
+            }
             // F64 storage is updated directly; F32 goes through one double copy so the update
             // arithmetic is the same in both dtypes and rounds to float once, at the end.
             double[] w = value.dtype() == DType.F64 ? value.f64() : value.toDoubleArray();
@@ -98,6 +107,20 @@ public abstract class Optimizer {
      * may be the gradient's own storage: read it, never write it.
      */
     protected abstract void update(int index, double[] w, double[] grad, double lr);
+
+    /**
+     * The same update for F32 storage: by default the values and the gradient are read into
+     * doubles, {@link #update} runs, and the values are rounded back once. An optimizer may do
+     * it in one pass without the copies, with the same arithmetic in double and the same single
+     * rounding per value, so that both paths give the same floats.
+     */
+    protected void updateF32(int index, float[] w, float[] grad, double lr) {
+        double[] wd = new double[w.length], gd = new double[grad.length];
+        for (int k = 0; k < w.length; k++) wd[k] = w[k];
+        for (int k = 0; k < grad.length; k++) gd[k] = grad[k];
+        update(index, wd, gd, lr);
+        for (int k = 0; k < w.length; k++) w[k] = (float) wd[k];
+    }
 
     /** Clears the gradient of every parameter. */
     public final void zeroGrad() {

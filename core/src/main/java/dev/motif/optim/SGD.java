@@ -53,6 +53,17 @@ public final class SGD extends Optimizer {
         double[] buf = buffers[index];
         boolean first = buf == null;
         if (momentum != 0 && first) buf = buffers[index] = new double[w.length];
+        if (plainMomentum(first)) {
+            // The usual case (momentum, no weight decay, no Nesterov) without per-element tests,
+            // which also lets the JIT vectorise it; the same arithmetic as the general loop.
+            double keep = 1 - dampening;
+            for (int k = 0; k < w.length; k++) {
+                double b = momentum * buf[k] + keep * grad[k];
+                buf[k] = b;
+                w[k] -= lr * b;
+            }
+            return;
+        }
         for (int k = 0; k < w.length; k++) {
             double d = grad[k];
             if (weightDecay != 0) d += weightDecay * w[k];
@@ -62,6 +73,37 @@ public final class SGD extends Optimizer {
             }
             w[k] -= lr * d;
         }
+    }
+
+    /** {@link #update} on float storage in one pass: the same double arithmetic, one rounding per value. */
+    @Override
+    protected void updateF32(int index, float[] w, float[] grad, double lr) {
+        double[] buf = buffers[index];
+        boolean first = buf == null;
+        if (momentum != 0 && first) buf = buffers[index] = new double[w.length];
+        if (plainMomentum(first)) {
+            double keep = 1 - dampening;
+            for (int k = 0; k < w.length; k++) {
+                double b = momentum * buf[k] + keep * grad[k];
+                buf[k] = b;
+                w[k] = (float) (w[k] - lr * b);
+            }
+            return;
+        }
+        for (int k = 0; k < w.length; k++) {
+            double d = grad[k];
+            if (weightDecay != 0) d += weightDecay * w[k];
+            if (momentum != 0) {
+                buf[k] = first ? d : momentum * buf[k] + (1 - dampening) * d;
+                d = nesterov ? d + momentum * buf[k] : buf[k];
+            }
+            w[k] = (float) (w[k] - lr * d);
+        }
+    }
+
+    /** Whether this step is b = μ·b + (1 − τ)·g, p −= lr·b: momentum after the first step, no weight decay, no Nesterov. */
+    private boolean plainMomentum(boolean first) {
+        return momentum != 0 && !first && weightDecay == 0 && !nesterov;
     }
 
     public double momentum() {

@@ -108,6 +108,79 @@ class NDArrayTest {
     }
 
     @Test
+    void wherePositiveKeepsTheGradientExactlyWhereTheInputIsPositive() {
+        double tiny = Double.MIN_VALUE, inf = Double.POSITIVE_INFINITY, nan = Double.NaN;
+        NDArray x = NDArray.vector(-2, -0.0, 0.0, tiny, 1.5, inf, -inf, nan, -tiny, Float.MIN_VALUE, -nan);
+        NDArray g = NDArray.vector(7, 7, -7, -3, -3, 5, inf, 4, nan, 9, 1);
+        // x > 0 only at tiny, 1.5, inf and Float.MIN_VALUE (positions 3, 4, 5, 9); masked positions are +0, even for an infinite or NaN g
+        double[] want = {0, 0, 0, -3, -3, 5, 0, 0, 0, 9, 0};
+        for (NDArray[] xg : new NDArray[][] {{x, g}, {x.toF32(), g.toF32()}}) {
+            NDArray r = xg[1].wherePositive(xg[0]);
+            assertEquals(xg[0].dtype(), r.dtype());
+            for (int i = 0; i < want.length; i++) {
+                // tiny (4.9e-324) rounds to +0 in F32, so position 3 is masked there
+                double w = r.dtype() == DType.F32 && i == 3 ? 0 : want[i];
+                assertEquals(Double.doubleToRawLongBits(w), Double.doubleToRawLongBits(r.getFlat(i)), r.dtype() + " position " + i + ": " + r.getFlat(i));
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.wherePositive(NDArray.zeros(DType.F64, 3)));
+        assertTrue(e.getMessage().contains("wherePositive") && e.getMessage().contains("[3]"), e.getMessage());
+    }
+
+    @Test
+    void sumOverAxesMatchesHandSums() {
+        // (2, 3, 4) with x[i, j, k] = 100 i + 10 j + k
+        double[] v = new double[24];
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) v[i * 12 + j * 4 + k] = 100 * i + 10 * j + k;
+        NDArray x = NDArray.of(v, 2, 3, 4);
+        for (NDArray a : new NDArray[] {x, x.toF32()}) {
+            // over i: 100 + 20 j + 2 k
+            NDArray s0 = a.sum(new int[] {0}, false);
+            for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) assertEquals(100 + 20 * j + 2 * k, s0.getFlat(j * 4 + k));
+            // over i and k (the pattern of a bias gradient): Σ_i Σ_k = 4·100 + 8·10 j + 2·(0+1+2+3)
+            NDArray s02 = a.sum(new int[] {0, 2}, true);
+            assertArrayEquals(new int[] {1, 3, 1}, s02.shape());
+            for (int j = 0; j < 3; j++) assertEquals(400 + 80 * j + 12, s02.getFlat(j));
+            // over j only, inner length 4
+            NDArray s1 = a.sum(new int[] {1}, false);
+            for (int i = 0; i < 2; i++) for (int k = 0; k < 4; k++) assertEquals(300 * i + 30 + 3 * k, s1.getFlat(i * 4 + k));
+            // everything: 12·100 (i = 1) + 8·10·(0+1+2) + 6·(0+1+2+3)
+            assertEquals(1200 + 240 + 36, a.sum().item());
+        }
+    }
+
+    @Test
+    void largePermutesThatMoveTheLastAxisMatchTheDefinition() {
+        // Big enough for the tiled transpose, with extents that are not multiples of the tile.
+        int[] shape = {37, 3, 20, 50};
+        int size = 37 * 3 * 20 * 50;
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) v[i] = i * 0.5 - 3;
+        int[][] perms = {{3, 1, 2, 0}, {2, 1, 0, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}};
+        for (NDArray x : new NDArray[] {NDArray.of(v, shape), NDArray.of(v, shape).toF32()}) {
+            int[] st = {3000, 1000, 50, 1};
+            for (int[] perm : perms) {
+                NDArray y = x.permute(perm);
+                int[] os = y.shape();
+                int[] idx = new int[4];
+                for (int o = 0; o < size; o++) {
+                    int src = 0;
+                    for (int k = 0; k < 4; k++) src += idx[k] * st[perm[k]];
+                    assertEquals(x.getFlat(src), y.getFlat(o), x.dtype() + " " + java.util.Arrays.toString(perm) + " at " + o);
+                    for (int k = 3; k >= 0 && ++idx[k] == os[k]; k--) idx[k] = 0;
+                }
+                assertTrue(y.permute(inverse(perm)).contentEquals(x), java.util.Arrays.toString(perm) + " and back");
+            }
+        }
+    }
+
+    private static int[] inverse(int[] perm) {
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
+        return inv;
+    }
+
+    @Test
     void broadcastingExamples() {
         NDArray x = m(2, 3, 1, 2, 3, 4, 5, 6);
         assertTrue(x.add(NDArray.vector(10, 20, 30)).contentEquals(m(2, 3, 11, 22, 33, 14, 25, 36)));

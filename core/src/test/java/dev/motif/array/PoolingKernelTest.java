@@ -20,6 +20,41 @@ class PoolingKernelTest {
     }
 
     @Test
+    void tiled2x2MatchesTheDefinitionOnTiesAndExtremeValuesInBothDtypes() {
+        // Values drawn from a small set full of ties and extremes, so that every branch of the
+        // branch-free tournament is taken: the first maximal element of the window in row-major
+        // order wins, -0 and +0 tie, the first NaN wins.
+        double[] pool = {-0.0, 0.0, 1, 1, -1, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 2.5, 2.5000000000000004, Double.NaN};
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        int n = 3, c = 2, h = 6, w = 8;
+        double[] v = new double[n * c * h * w];
+        for (int i = 0; i < v.length; i++) v[i] = pool[rng.nextInt(pool.length - (i % 5 == 0 ? 0 : 1))];
+        for (NDArray x : new NDArray[] {NDArray.of(v, n, c, h, w), NDArray.of(v, n, c, h, w).toF32()}) {
+            Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);
+            int q = 0;
+            for (int plane = 0; plane < n * c; plane++) {
+                for (int oh = 0; oh < h / 2; oh++) {
+                    for (int ow = 0; ow < w / 2; ow++, q++) {
+                        int i = plane * h * w + 2 * oh * w + 2 * ow, j = i + w;
+                        int[] at = {i, i + 1, j, j + 1};
+                        int best = at[0];
+                        for (int k = 1; k < 4; k++) {
+                            double m = x.getFlat(best), e = x.getFlat(at[k]);
+                            if (!Double.isNaN(m) && (Double.isNaN(e) || e > m)) best = at[k];
+                        }
+                        String where = x.dtype() + " window " + q + " " + java.util.Arrays.toString(new double[] {
+                                x.getFlat(at[0]), x.getFlat(at[1]), x.getFlat(at[2]), x.getFlat(at[3])});
+                        org.junit.jupiter.api.Assertions.assertEquals(best, p.argmax()[q], where);
+                        org.junit.jupiter.api.Assertions.assertEquals(Double.doubleToRawLongBits(x.getFlat(best)),
+                                Double.doubleToRawLongBits(p.values().getFlat(q)), where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void scatterAddsRepeatedIndices() {
         NDArray v = NDArray.vector(1, 2, 3);
         assertArrayEquals(new double[] {0, 4, 2, 0}, Pooling.scatterAddFlat(v, new int[] {1, 2, 1}, 2, 2).toDoubleArray());

@@ -55,6 +55,19 @@ class HigherOrderGradientTest {
         checkHvp(op.name() + " of x times sum", xs -> op.f.apply(xs.get(0)).mul(xs.get(0).sum()), seed, x);
     }
 
+    @Example
+    void reluBackwardIsDifferentiableInTheIncomingGradient() {
+        // y = Σ relu(x)·w, so ∂y/∂x = w·[x > 0]; then z = Σ c·∂y/∂x has ∂z/∂w = c·[x > 0] and ∂z/∂c = w·[x > 0].
+        Tensor x = Tensor.variable(NDArray.vector(-1.5, 0.0, 2.0, 0.25));
+        Tensor w = Tensor.variable(NDArray.vector(3, 5, -7, 11));
+        Tensor c = Tensor.variable(NDArray.vector(0.5, 2, 4, -1));
+        Tensor dx = Autodiff.grad(x.relu().mul(w).sum(), x, true);
+        assertEquals(List.of(0.0, 0.0, -7.0, 11.0), Arrays.stream(dx.value().toDoubleArray()).boxed().toList());
+        List<Tensor> g = Autodiff.grad(dx.mul(c).sum(), List.of(w, c), false);
+        assertEquals(List.of(0.0, 0.0, 4.0, -1.0), Arrays.stream(g.get(0).value().toDoubleArray()).boxed().toList());
+        assertEquals(List.of(0.0, 0.0, -7.0, 11.0), Arrays.stream(g.get(1).value().toDoubleArray()).boxed().toList());
+    }
+
     enum Binary { MUL, DIV, POW, ADD_THEN_SQUARE, SUB_THEN_EXP }
 
     @Property(tries = 30)

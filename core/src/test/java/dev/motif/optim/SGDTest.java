@@ -51,6 +51,43 @@ class SGDTest {
     }
 
     @Test
+    void f32StepIsTheDoubleUpdateRoundedOncePerStep() {
+        // The F32 path updates the floats in place; it must equal the F64 arithmetic with one
+        // rounding to float per value and step, for every option that changes the update.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        int n = 37;
+        float[] p0 = new float[n];
+        float[][] gs = new float[4][n];
+        for (int k = 0; k < n; k++) p0[k] = (float) rng.nextDouble(-2, 2);
+        for (float[] g : gs) for (int k = 0; k < n; k++) g[k] = (float) rng.nextDouble(-1, 1);
+        double lr = 0.05, mu = 0.9, damp = 0.1;
+        // 0: weight decay; 1: Nesterov; 2: dampening; 3: dampening without weight decay (the loop without tests); 4: plain momentum
+        for (int variant = 0; variant < 5; variant++) {
+            boolean nesterov = variant == 1, damped = variant == 2 || variant == 3;
+            double wd = variant >= 3 ? 0 : 0.01;
+            Parameter p = param32("w", p0);
+            SGD opt = SGD.builder(List.of(p)).lr(lr).momentum(mu).nesterov(nesterov).weightDecay(wd).dampening(damped ? damp : 0).build();
+            float[] want = p0.clone();
+            double[] buf = new double[n];
+            for (int s = 0; s < gs.length; s++) {
+                double[] g = new double[n];
+                for (int k = 0; k < n; k++) g[k] = gs[s][k];
+                grad(p, g);
+                opt.step();
+                for (int k = 0; k < n; k++) {
+                    double d = gs[s][k] + wd * want[k];
+                    buf[k] = s == 0 ? d : mu * buf[k] + (1 - (damped ? damp : 0)) * d;
+                    d = nesterov ? d + mu * buf[k] : buf[k];
+                    want[k] = (float) (want[k] - lr * d);
+                }
+                assertEquals(DType.F32, p.dtype());
+                float[] got = p.value().f32();
+                for (int k = 0; k < n; k++) assertEquals(want[k], got[k], 0f, "variant " + variant + ", step " + (s + 1) + ", element " + k);
+            }
+        }
+    }
+
+    @Test
     void momentumStartsTheBufferAtTheFirstGradient() {
         Parameter p = param("w", 1, -2);
         double[][] got = run(SGD.builder(List.of(p)).lr(0.1).momentum(0.9), p);
