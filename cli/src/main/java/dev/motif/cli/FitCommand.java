@@ -177,7 +177,7 @@ public final class FitCommand implements Callable<Integer> {
             out.println("JSON written to " + json);
         }
         if (report != null) {
-            Path index = FitHtmlReport.write(outcome, report);
+            Path index = FitHtmlReport.write(outcome, report, y);
             out.println("Report written to " + index);
         }
         out.flush();

@@ -26,15 +26,15 @@ final class FitHtmlReport {
     private FitHtmlReport() {}
 
     /** Writes DIR/index.html (creating DIR) and returns its path. */
-    static Path write(FitOutcome outcome, Path dir) throws IOException {
+    static Path write(FitOutcome outcome, Path dir, String yName) throws IOException {
         Files.createDirectories(dir);
         Path index = dir.resolve("index.html");
-        Files.writeString(index, html(outcome), StandardCharsets.UTF_8);
+        Files.writeString(index, html(outcome, yName), StandardCharsets.UTF_8);
         return index;
     }
 
     /** The whole page. */
-    static String html(FitOutcome o) {
+    static String html(FitOutcome o, String yName) {
         FitResult r = o.result();
         GlobalFit fit = o.fit();
         StringBuilder sb = new StringBuilder();
@@ -113,7 +113,7 @@ final class FitHtmlReport {
                     .append("</p>\n");
         }
         int plots = Math.min(r.datasetCount(), PLOTTED);
-        for (int k = 0; k < plots; k++) datasetSection(sb, o, k);
+        for (int k = 0; k < plots; k++) datasetSection(sb, o, k, yName);
         if (plots < r.datasetCount()) sb.append("<p class=\"note\">The first ").append(plots).append(" datasets of ").append(r.datasetCount()).append(" are plotted.</p>\n");
         sb.append("<p class=\"note\">Written by motif fit.</p>\n</body>\n</html>\n");
         return sb.toString();
@@ -123,7 +123,7 @@ final class FitHtmlReport {
         return fit.datasets().stream().anyMatch(d -> d.sigma() != null);
     }
 
-    private static void datasetSection(StringBuilder sb, FitOutcome o, int k) {
+    private static void datasetSection(StringBuilder sb, FitOutcome o, int k, String yName) {
         FitResult r = o.result();
         GlobalFit fit = o.fit();
         Dataset d = fit.datasets().get(k);
@@ -137,7 +137,7 @@ final class FitHtmlReport {
         for (int i = 0; i < f.length; i++) res[i] = (d.y()[i] - f[i]) / (d.sigma() == null ? scale : d.sigma()[i]);
 
         sb.append("<h3>Dataset ").append(esc(d.name())).append("</h3>\n");
-        SvgPlot data = new SvgPlot(d.name() + ": data and fit", xName, "y");
+        SvgPlot data = new SvgPlot(d.name() + ": data and fit", xName, yName);
         SvgPlot.Series pts = SvgPlot.Series.points("data", x, d.y());
         data.add(d.sigma() != null ? pts.withErrors(d.sigma()) : pts);
         if (fit.model().variables().size() == 1 && x.length > 0) {
@@ -150,7 +150,7 @@ final class FitHtmlReport {
             data.add(SvgPlot.Series.points("fit", x, f));
         }
         sb.append(data.toSvg());
-        SvgPlot resid = new SvgPlot(d.name() + ": normalized residuals", xName, d.sigma() != null ? "(y − fit)/σ" : "(y − fit)/s")
+        SvgPlot resid = new SvgPlot(d.name() + ": normalized residuals", xName, d.sigma() != null ? "(" + yName + " − fit)/σ" : "(" + yName + " − fit)/s")
                 .referenceLines(0)
                 .add(SvgPlot.Series.points("residual", x, res));
         sb.append(resid.toSvg());

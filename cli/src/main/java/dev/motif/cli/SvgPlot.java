@@ -156,7 +156,7 @@ public final class SvgPlot {
                         color, px, lo, px, hi, px - 4, lo, px + 4, lo, px - 4, hi, px + 4, hi));
             }
             if (s.style() != Style.LINE) {
-                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.8\" fill=\"%s\"/>%n", px, py, color));
+                sb.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.2f\" cy=\"%.2f\" r=\"2.8\" fill=\"%s\"/>%n", px, py, color));
             }
         }
     }
@@ -171,8 +171,14 @@ public final class SvgPlot {
         for (int s = 0; s < series.size(); s++, y += 16) {
             String color = COLORS[s % COLORS.length];
             double x = WIDTH - RIGHT + 14;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"/>%n",
-                    x, y - 4, x + 18, y - 4, color));
+            Style style = series.get(s).style();
+            if (style != Style.POINTS) {
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"/>%n",
+                        x, y - 4, x + 18, y - 4, color));
+            }
+            if (style != Style.LINE) {
+                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.8\" fill=\"%s\"/>%n", x + 9, y - 4, color));
+            }
             String name = series.get(s).name();
             text(sb, x + 24, y, "start", 11, name.length() > 18 ? name.substring(0, 17) + "\u2026" : name); // the box is 18 characters wide
         }

@@ -7,6 +7,13 @@ import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import dev.motif.io.Checkpoint;
 import dev.motif.io.SafetensorsFile;
+import dev.motif.lab.DataEfficiency;
+import dev.motif.lab.DnaMotif;
+import dev.motif.lab.Downsides;
+import dev.motif.lab.Experiment;
+import dev.motif.lab.Report;
+import dev.motif.lab.Settings;
+import dev.motif.lab.Symmetry;
 import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
 import dev.motif.nn.Module;
@@ -38,14 +45,20 @@ import java.util.random.RandomGenerator;
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {
-                "Walks through parameter sharing in four steps, checking each claim as it goes.",
+                "Walks through parameter sharing in nine steps, checking each claim as it goes.",
                 "",
                 "1. One 2x2 kernel used at the four positions of a 3x3 image, and the gradient it collects from them.",
                 "2. A small model that uses one Linear layer twice, trained with plain gradient descent.",
                 "3. Its sharing report: unique parameters against the nominal (unshared) count.",
                 "4. A checkpoint saved and loaded into a fresh model: same outputs, tie restored.",
+                "5-8. The quick versions of the four experiments of motif lab (one seed, small sizes, shipped or",
+                "     synthetic data): data-efficiency, dna-motif, symmetry, downsides. They report what they measure;",
+                "     motif lab NAME runs the full versions.",
+                "9. Sharing across experiments: three decay curves fitted at once with one lifetime and background",
+                "   (motif fit on examples/decay), checked against the values the data were made from, and tested",
+                "   against separate fits.",
                 "",
-                "Takes a few seconds; exits 1 if a check fails.",
+                "Takes under a minute on 2 cores; exits 1 if a check fails.",
                 ""},
         footer = {"", "Examples:",
                 "  motif tour",
@@ -62,6 +75,10 @@ public final class TourCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory for the checkpoint tour.safetensors, kept afterwards (default: a temporary directory, removed at the end).")
     Path outDir;
+
+    // Hidden: the tests run the lab steps' experiments in lab, and the whole tour without them stays fast.
+    @Option(names = "--no-lab", hidden = true, description = "Skips steps 5-8 (the lab's experiments).")
+    boolean noLab;
 
     private PrintWriter out;
     private int steps;
@@ -92,8 +109,28 @@ public final class TourCommand implements Callable<Integer> {
                 ? "  look inside with: motif inspect " + file
                 : "  (written to a temporary directory and removed; --out DIR keeps it for motif inspect)");
 
+        if (!noLab) labSteps();
+
+        heading("Sharing across experiments: a global fit");
+        FitTourStep.run(out);
         out.printf("%nTour finished in %.1f s.%n", (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** Steps 5-8: the quick versions of the lab's four experiments. */
+    private void labSteps() throws IOException {
+        heading("Data efficiency: conv, its untied twin, dense (quick)");
+        experimentStep(new DataEfficiency(), seed, out);
+
+        heading("A DNA motif found anywhere (quick)");
+        experimentStep(new DnaMotif(), seed, out);
+
+        heading("Equivalent solutions: reordering units and filters");
+        Report symmetry = experimentStep(new Symmetry(), seed, out);
+        checkSymmetry(symmetry);
+
+        heading("Where sharing hurts: position decides the class (quick)");
+        experimentStep(new Downsides(), seed, out);
     }
 
     private void heading(String title) {
@@ -236,6 +273,33 @@ public final class TourCommand implements Callable<Integer> {
             check(same, "after loading, first." + name + " and second." + name + " are different objects: the tie was lost");
         }
         out.println("  checkpoint round trip: OK");
+    }
+
+    // ---------------------------------------------------------------- steps: the lab's experiments, quick
+
+    /**
+     * Runs an experiment's quick version (one seed, small sizes, shipped or synthetic data) and
+     * prints its table and findings, indented; the numbers are whatever it measured.
+     */
+    static Report experimentStep(Experiment experiment, long seed, PrintWriter out) throws IOException {
+        out.println("  " + experiment.summary());
+        out.flush();
+        long t0 = System.nanoTime();
+        Report r = experiment.run(new Settings(seed, 1, false, true, null), dev.motif.lab.Progress.none());
+        for (String line : r.table().toMarkdown().split("\n")) out.println("  " + line);
+        for (String f : r.findings()) out.println("  - " + f);
+        out.printf("  (%.1f s; the full version: motif lab %s)%n", (System.nanoTime() - t0) / 1e9, experiment.name());
+        out.flush();
+        return r;
+    }
+
+    /** A permutation of hidden units that moves the outputs by more than rounding is a bug. */
+    @SuppressWarnings("unchecked")
+    private static void checkSymmetry(Report r) {
+        for (Map<String, Object> layer : (List<Map<String, Object>>) r.data().get("layers")) {
+            Object d = layer.get("maxAbsOutputChange");
+            if (d != null) check((double) d <= 1e-12, "permuting " + layer.get("network") + " " + layer.get("layer") + " moved the outputs by " + d);
+        }
     }
 
     /** Removes the tour's temporary directory; a leftover must not hide the error that may be on its way out. */

@@ -44,6 +44,7 @@ class FitReportTest {
         assertFalse(html.contains("<script"), "no JavaScript");
         assertFalse(html.matches("(?s).*(src|href)=.*"), "no external resources");
         assertFalse(html.contains("NaN"));
+        assertTrue(html.contains(">counts</text>") && html.contains(">(counts − fit)/σ</text>"), "axes named after the --y column");
         Matcher m = Pattern.compile("(?s)<svg .*?</svg>").matcher(html);
         List<Document> svgs = new ArrayList<>();
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -53,9 +54,9 @@ class FitReportTest {
         for (int k = 0; k < 3; k++) {
             Document data = svgs.get(2 * k), resid = svgs.get(2 * k + 1);
             // 40 points each with an error bar (sigma given), and the fitted curve as one path
-            assertEquals(40, data.getElementsByTagName("circle").getLength());
+            assertEquals(40, SvgPlotTest.points(data));
             assertEquals(40 + 1, data.getElementsByTagName("path").getLength());
-            assertEquals(40, resid.getElementsByTagName("circle").getLength());
+            assertEquals(40, SvgPlotTest.points(resid));
             assertTrue(Files.readString(report()).contains("normalized residuals"));
             // the dashed zero line of the residual plot
             boolean dashed = false;

@@ -1,8 +1,13 @@
 package dev.motif.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabCommandTest {
@@ -12,6 +17,21 @@ class LabCommandTest {
         Run r = Run.of("lab");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Experiments (motif lab NAME):"), r.out());
+        for (String name : new String[] {"data-efficiency", "dna-motif", "symmetry", "downsides"}) {
+            assertTrue(r.out().contains("\n  " + name + " "), name + " missing from " + r.out());
+        }
+    }
+
+    /** symmetry trains nothing, so the whole command runs in about a second: markdown, no plot, JSON with the exact counts. */
+    @Test
+    void symmetryWritesItsMarkdownAndJson(@TempDir Path dir) throws Exception {
+        Run r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", dir.resolve("s.json").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("# Symmetry: equivalent solutions by reordering units"), r.out());
+        assertTrue(Files.readString(dir.resolve("symmetry.md")).contains("| seeds' example: conv | conv layer | 3 | 6 | 6 | — |"));
+        assertFalse(Files.exists(dir.resolve("symmetry.svg")));
+        String json = Files.readString(dir.resolve("s.json"));
+        assertTrue(json.contains("\"factorial\" : \"12413915592536072670862289047373375038521486354677760000000000\""), json);
     }
 
     @Test

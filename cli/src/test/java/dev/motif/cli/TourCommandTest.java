@@ -1,6 +1,8 @@
 package dev.motif.cli;
 
 import dev.motif.array.NDArray;
+import dev.motif.lab.Report;
+import dev.motif.lab.Symmetry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TourCommandTest {
@@ -39,15 +42,35 @@ class TourCommandTest {
         assertEquals("[[1, 2.500], [-3, 4]]", TourCommand.grid(NDArray.of(new double[] {1, 2.5, -3, 4}, 2, 2)));
     }
 
-    /** Runs the whole tour, checkpoint included (needs dev.motif.io at run time). */
+    /**
+     * Runs the whole tour but the lab steps (lab's tests run their experiments' quick versions),
+     * checkpoint included (needs dev.motif.io at run time).
+     */
     @Test
     void wholeTourPassesItsChecksAndKeepsTheCheckpointInOut(@TempDir Path dir) {
-        Run r = Run.of("tour", "--seed", "11", "--out", dir.toString());
+        Run r = Run.of("tour", "--seed", "11", "--out", dir.toString(), "--no-lab");
         assertEquals(0, r.code(), r.err());
         for (int step = 1; step <= 4; step++) assertTrue(r.out().contains("Step " + step + ": "), r.out());
+        // Without the lab's four steps, the global fit is step 5.
+        assertTrue(r.out().contains("Step 5: Sharing across experiments: a global fit"), r.out());
+        assertFalse(r.out().contains("Step 6: "), r.out());
+        assertTrue(r.out().contains("check: both within 4 standard errors of the values the data were made from"), r.out());
         assertTrue(r.out().contains("output [[12, 16], [24, 28]]"), r.out());
         assertTrue(r.out().contains("sharing ratio 1.80x"), r.out());
         assertTrue(r.out().contains("checkpoint round trip: OK"), r.out());
         assertTrue(Files.isRegularFile(dir.resolve("tour.safetensors")));
+    }
+
+    /** A lab step prints the experiment's table and findings, indented (symmetry: the one that takes no training). */
+    @Test
+    void aLabStepPrintsTheTableAndFindings() throws Exception {
+        StringWriter text = new StringWriter();
+        Report r = TourCommand.experimentStep(new Symmetry(), 3, new PrintWriter(text, true));
+        String out = text.toString();
+        assertTrue(out.contains("  | network | layer | K |"), out);
+        assertTrue(out.contains("  | seeds' example: conv | conv layer | 3 | 6 | 6 | — |"), out);
+        assertTrue(out.contains("  - Seeds' example: a dense layer of 48 hidden units has 48! = 12413915592536072670862289047373375038521486354677760000000000"), out);
+        assertTrue(out.contains("the full version: motif lab symmetry"), out);
+        assertEquals("symmetry", r.experiment());
     }
 }
