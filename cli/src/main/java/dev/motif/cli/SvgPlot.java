@@ -57,7 +57,7 @@ public final class SvgPlot {
 
     // A palette that stays distinguishable for the colour-blind (Okabe and Ito's colours).
     private static final String[] COLORS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"};
-    private static final int WIDTH = 780, HEIGHT = 400, LEFT = 70, RIGHT = 160, TOP = 36, BOTTOM = 56;
+    private static final int WIDTH = 860, HEIGHT = 400, LEFT = 70, RIGHT = 240, TOP = 36, BOTTOM = 56;
 
     private final String title, xLabel, yLabel;
     private final List<Series> series = new ArrayList<>();
@@ -180,7 +180,7 @@ public final class SvgPlot {
                 sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.8\" fill=\"%s\"/>%n", x + 9, y - 4, color));
             }
             String name = series.get(s).name();
-            text(sb, x + 24, y, "start", 11, name.length() > 18 ? name.substring(0, 17) + "\u2026" : name); // the box is 18 characters wide
+            text(sb, x + 24, y, "start", 11, name.length() > 32 ? name.substring(0, 31) + "\u2026" : name); // the box is 32 characters wide
         }
     }
 
