@@ -83,6 +83,11 @@ public final class LabCommand implements Callable<Integer> {
         try {
             experiment = Experiments.named(name);
             settings = new Settings(seed, seeds, full, quick, data);
+            // Checked before the run: a path that cannot be written would otherwise lose minutes of results.
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + " is a file, expected a directory (it is created if missing)");
+            }
+            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

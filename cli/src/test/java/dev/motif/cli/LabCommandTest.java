@@ -41,6 +41,20 @@ class LabCommandTest {
         assertTrue(r.err().contains("no experiment named 'no-such'"), r.err());
     }
 
+    /** An --out that is a file or a --json that is a directory is refused before the experiment runs, not after. */
+    @Test
+    void unwritableOutputPathsAreUsageErrorsBeforeTheRun(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "x");
+        Run r = Run.of("lab", "dna-motif", "--quick", "--out", file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out " + file + " is a file, expected a directory"), r.err());
+        assertFalse(r.err().contains("dna-motif:"), "the experiment ran: " + r.err());
+        r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--json " + dir + " is a directory, expected a file"), r.err());
+        assertFalse(Files.exists(dir.resolve("symmetry.md")));
+    }
+
     @Test
     void zeroSeedsIsAUsageError() {
         Run r = Run.of("lab", "no-such", "--seeds", "0");
