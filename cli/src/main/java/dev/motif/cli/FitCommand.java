@@ -148,8 +148,15 @@ public final class FitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Model m;
         ParameterSpec ps;
+        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
+        for (Path f : files) if (Files.isDirectory(f)) throw new IOException(f + ": is a directory, expected a CSV file");
         try {
             if (maxIterations < 1) throw new IllegalArgumentException("--max-iterations must be at least 1, got " + maxIterations);
+            // Checked before the fit, so a path that cannot be written is not found only after the work is done.
+            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
+            if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
+                throw new IllegalArgumentException("--report " + report + " is a file, expected a directory (it is created if missing)");
+            }
             ps = parameterSpec();
             m = model(ps);
             checkNames(m, ps);

@@ -236,6 +236,27 @@ class FitCommandTest {
     }
 
     @Test
+    void aDirectoryAsDataIsNamed() {
+        Run r = Run.of("fit", dir.toString(), "--model", "decay", "--x", "t", "--y", "counts", "--shared", "tau,B", "--local", "A");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("motif fit: " + dir + ": is a directory, expected a CSV file", r.err().strip());
+    }
+
+    /** A --report that is a file or a --json that is a directory is refused before the fit, with nothing written. */
+    @Test
+    void unwritableOutputPathsAreUsageErrorsBeforeTheFit() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        Run r = Run.of(decayArgs("--report", file.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --report " + file + " is a file, expected a directory"), r.err());
+        assertEquals("", r.out());
+        r = Run.of(decayArgs("--json", dir.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --json " + dir + " is a directory, expected a file"), r.err());
+        assertEquals("x", Files.readString(file));
+    }
+
+    @Test
     void aParameterAtItsBoundSaysSoInsteadOfNaN() throws IOException {
         // B bounded to [0.5, 1], above its true 0.3: the fit ends on the lower bound
         Path j = dir.resolve("bound.json");
