@@ -88,6 +88,14 @@ class TrainCommandTest {
         Run missing = Run.of("train", "--arch", "conv", "--data", dir.resolve("nowhere").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("motif train: --data '" + dir.resolve("nowhere") + "': no such directory"), missing.err());
+        // refused before training, not after it
+        Run save = Run.of("train", "--arch", "conv", "--data", "shipped", "--save", dir.toString());
+        assertEquals(2, save.code());
+        assertTrue(save.err().startsWith("motif train: --save " + dir + " is a directory, expected a file"), save.err());
+        assertEquals("", save.out());
+        Run json = Run.of("train", "--arch", "conv", "--data", "shipped", "--json", dir.toString());
+        assertEquals(2, json.code());
+        assertTrue(json.err().startsWith("motif train: --json " + dir + " is a directory, expected a file"), json.err());
     }
 
     @Test
