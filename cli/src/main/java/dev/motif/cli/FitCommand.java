@@ -157,7 +157,9 @@ public final class FitCommand implements Callable<Integer> {
             if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
                 throw new IllegalArgumentException("--report " + report + " is a file, expected a directory (it is created if missing)");
             }
+            if (x.contains(y)) throw new IllegalArgumentException("--y " + y + " is also an --x column; the observed values must be another column");
             ps = parameterSpec();
+            checkStarts(ps);
             m = model(ps);
             checkNames(m, ps);
         } catch (IllegalArgumentException e) {
@@ -242,6 +244,18 @@ public final class FitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("parameter" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " neither --shared, --local, --group nor --fix: " + list);
         }
+    }
+
+    /** Every start given is inside its bound: an option conflict, so a usage error before the data are read. */
+    private static void checkStarts(ParameterSpec ps) {
+        for (var e : ps.init().entrySet()) checkStart(e.getKey(), e.getValue(), ps.bound(e.getKey()));
+        for (var e : ps.initAt().entrySet()) {
+            for (var at : e.getValue().entrySet()) checkStart(e.getKey() + "@" + at.getKey(), at.getValue(), ps.bound(e.getKey()));
+        }
+    }
+
+    private static void checkStart(String what, double v, ParameterSpec.Bound b) {
+        if (!b.contains(v)) throw new IllegalArgumentException("--init " + what + "=" + v + " is outside its --bound " + b);
     }
 
     /** A message on one line: an expression error keeps its position but loses the caret drawing. */

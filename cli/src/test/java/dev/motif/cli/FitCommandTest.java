@@ -256,6 +256,32 @@ class FitCommandTest {
         assertEquals("x", Files.readString(file));
     }
 
+    /** Options that contradict each other are usage errors found before the data are read, not data errors or a fit of y against itself. */
+    @Test
+    void contradictoryOptionsAreUsageErrors() {
+        Run r = Run.of(decayArgs("--bound", "tau=0:1", "--init", "tau=5"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau=5.0 is outside its --bound 0:1\n"), r.err());
+        r = Run.of(decayArgs("--bound", "A=0:1", "--init", "A@sample_small.csv=-2"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init A@sample_small.csv=-2.0 is outside its --bound 0:1\n"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "t", "--shared", "tau,B", "--local", "A");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --y t is also an --x column"), r.err());
+    }
+
+    /** With one dataset the separate fit is the global fit: --compare says why there is no test, in the table and the JSON. */
+    @Test
+    void compareWithOneDatasetSaysWhyThereIsNoTest() throws IOException {
+        Path j = dir.resolve("one.json");
+        Run r = Run.of("fit", decayFiles().get(2), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "tau,B", "--local", "A",
+                "--compare", "--json", j.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\n  one dataset, so nothing is shared between datasets and there is no separate model to compare with\n"), r.out());
+        assertFalse(r.out().contains("Comparison.of"), r.out());
+        assertTrue(json(j).at("/compare/note").asText().startsWith("one dataset"), json(j).toString());
+    }
+
     @Test
     void aParameterAtItsBoundSaysSoInsteadOfNaN() throws IOException {
         // B bounded to [0.5, 1], above its true 0.3: the fit ends on the lower bound
