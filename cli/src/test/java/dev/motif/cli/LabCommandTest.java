@@ -55,6 +55,18 @@ class LabCommandTest {
         assertFalse(Files.exists(dir.resolve("symmetry.md")));
     }
 
+    /** --data that is not a directory, or next to --quick (which would ignore it), is refused before the run. */
+    @Test
+    void dataThatWouldNotBeUsedIsAUsageError(@TempDir Path dir) {
+        Run r = Run.of("lab", "data-efficiency", "--quick", "--data", dir.toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif lab: --quick runs on the data shipped with Motif; --data cannot be combined with it"), r.err());
+        r = Run.of("lab", "data-efficiency", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif lab: --data " + dir.resolve("nowhere") + ": no such directory"), r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
     void zeroSeedsIsAUsageError() {
         Run r = Run.of("lab", "no-such", "--seeds", "0");
