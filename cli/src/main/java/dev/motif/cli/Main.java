@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Properties;
@@ -134,6 +135,8 @@ public final class Main implements Runnable {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof NoSuchFileException f) return "no such file: " + f.getFile();
         if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+        // Files.createDirectories says only the path when a file stands where a directory is needed.
+        if (e instanceof FileAlreadyExistsException f) return f.getFile() + ": is a file, expected a directory";
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

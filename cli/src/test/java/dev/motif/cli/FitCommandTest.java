@@ -254,6 +254,11 @@ class FitCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("motif fit: --json " + dir + " is a directory, expected a file"), r.err());
         assertEquals("x", Files.readString(file));
+        // a file in the way of the parent directory: named, and the table is still printed
+        r = Run.of(decayArgs("--json", file.resolve("out.json").toString()));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("motif fit: " + file + ": is a file, expected a directory", r.err().strip());
+        assertTrue(r.out().startsWith("Model: A*exp(-t/tau)+B"), r.out());
     }
 
     /** Options that contradict each other are usage errors found before the data are read, not data errors or a fit of y against itself. */
