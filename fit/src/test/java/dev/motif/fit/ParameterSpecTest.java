@@ -110,7 +110,7 @@ class ParameterSpecTest {
         Model m = ExpressionModel.parse("A*log(t - c) + B", List.of("t"), List.of());
         String e = error(() -> GlobalFit.of(m, data(4, 4), ParameterSpec.builder().shared("c", "B").local("A").build()));
         assertEquals("model 'A*log(t - c) + B' is NaN at the starting values in dataset 'd0', point 0 (d0, point 0, t=0.0)"
-                + " with A=1.0, c=1.0, B=1.0; give starting values with init", e);
+                + " with A=1.0, c=1.0, B=1.0; give starting values with --init", e);
     }
 
     @Test
