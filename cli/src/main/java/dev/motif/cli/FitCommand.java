@@ -157,6 +157,7 @@ public final class FitCommand implements Callable<Integer> {
             if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
                 throw new IllegalArgumentException("--report " + report + " is a file, expected a directory (it is created if missing)");
             }
+            if (new LinkedHashSet<>(x).size() < x.size()) throw new IllegalArgumentException("--x names a column twice: " + String.join(",", x));
             if (x.contains(y)) throw new IllegalArgumentException("--y " + y + " is also an --x column; the observed values must be another column");
             ps = parameterSpec();
             checkStarts(ps);

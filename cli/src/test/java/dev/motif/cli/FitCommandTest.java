@@ -273,6 +273,9 @@ class FitCommandTest {
         r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "t", "--shared", "tau,B", "--local", "A");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("motif fit: --y t is also an --x column"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t,t", "--y", "counts", "--shared", "tau,B", "--local", "A");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --x names a column twice: t,t\n"), r.err());
     }
 
     /** With one dataset the separate fit is the global fit: --compare says why there is no test, in the table and the JSON. */
