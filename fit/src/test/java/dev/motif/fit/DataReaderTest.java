@@ -82,6 +82,8 @@ class DataReaderTest {
         // Java's parser would take these; a data file should not
         assertEquals("'1d' is not a number", fails("t,y\n0,1d\n", TY).reason());
         assertEquals("'0x10' is not a number", fails("t,y\n0x10,1\n", TY).reason());
+        // a quoted cell with line breaks keeps the message on one line
+        assertEquals("a.csv, line 2, column 'y': '3\\n4' is not a number", fails("t,y\r\n0,\"3\r\n4\"\r\n", TY).getMessage());
     }
 
     @Test
