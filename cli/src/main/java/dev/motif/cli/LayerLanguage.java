@@ -287,12 +287,13 @@ final class LayerLanguage {
 
     /** For a number refused only for its length (isInt takes at most 9 digits), the limit it broke; otherwise nothing. */
     private static String limit(String s) {
-        return s.length() > 9 && s.chars().allMatch(Character::isDigit) ? " below 1,000,000,000" : "";
+        return s.length() > 9 && s.chars().allMatch(c -> c >= '0' && c <= '9') ? " below 1,000,000,000" : "";
     }
 
     private static boolean isInt(String s) {
         if (s.isEmpty() || s.length() > 9) return false;
-        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        // ASCII digits only: Character.isDigit (and parseInt) would also take other scripts' digits, e.g. '1٣' as 13.
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
         return true;
     }
 

@@ -115,6 +115,9 @@ class CountCommandTest {
         Run big = Run.of("count", "--input", "28x28x1", "dense:1000000000");
         assertEquals(2, big.code());
         assertTrue(big.err().contains("layer 1 'dense:1000000000': OUT must be a positive whole number below 1,000,000,000, got '1000000000'"), big.err());
+        Run arabic = Run.of("count", "--input", "28x28x1", "conv:1\u0663:3x3");
+        assertEquals(2, arabic.code(), arabic.out());
+        assertTrue(arabic.err().contains("OUT must be a positive whole number, got '1\u0663'"), arabic.err());
     }
 
     @Test
