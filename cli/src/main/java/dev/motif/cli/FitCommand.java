@@ -239,6 +239,19 @@ public final class FitCommand implements Callable<Integer> {
         for (String n : given) {
             if (!params.contains(n)) throw new IllegalArgumentException("'" + n + "' is not a parameter: " + list);
         }
+        // Conflicts between options, found here so they are usage errors (GlobalFit finds them too, after reading the data).
+        for (String n : ps.fixed().keySet()) {
+            if (ps.bounds().containsKey(n)) throw new IllegalArgumentException("--bound " + n + ": '" + n + "' is fixed (--fix); a bound applies to fitted parameters only");
+            if (ps.init().containsKey(n) || ps.initAt().containsKey(n)) {
+                throw new IllegalArgumentException("--init " + n + ": '" + n + "' is fixed (--fix), which gives its value");
+            }
+        }
+        for (String n : ps.initAt().keySet()) {
+            if (ps.shared().contains(n)) {
+                throw new IllegalArgumentException("--init " + n + "@...: '" + n + "' is shared, so it has one start (--init " + n
+                        + "=VALUE); a start per dataset or group applies to local and grouped parameters");
+            }
+        }
         List<String> missing = new ArrayList<>();
         for (String p : params) if (!ps.named().contains(p)) missing.add(p);
         if (!missing.isEmpty()) {

@@ -276,6 +276,17 @@ class FitCommandTest {
         r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t,t", "--y", "counts", "--shared", "tau,B", "--local", "A");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("motif fit: --x names a column twice: t,t\n"), r.err());
+        r = Run.of(decayArgs("--init", "tau@sample_small.csv=2"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau@...: 'tau' is shared, so it has one start (--init tau=VALUE)"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "B", "--local", "A",
+                "--fix", "tau=2", "--bound", "tau=0:5");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --bound tau: 'tau' is fixed (--fix)"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "B", "--local", "A",
+                "--fix", "tau=2", "--init", "tau=3");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau: 'tau' is fixed (--fix), which gives its value"), r.err());
     }
 
     /** With one dataset the separate fit is the global fit: --compare says why there is no test, in the table and the JSON. */
