@@ -49,6 +49,10 @@ class LabCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out " + file + " is a file, expected a directory"), r.err());
         assertFalse(r.err().contains("dna-motif:"), "the experiment ran: " + r.err());
+        r = Run.of("lab", "dna-motif", "--quick", "--out", file.resolve("sub/dir").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out " + file.resolve("sub/dir") + " is under " + file + ", which is a file"), r.err());
+        assertFalse(r.err().contains("dna-motif:"), "the experiment ran: " + r.err());
         r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", dir.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--json " + dir + " is a directory, expected a file"), r.err());
