@@ -90,6 +90,12 @@ public final class TourCommand implements Callable<Integer> {
         if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new ParameterException(spec.commandLine(), "--out " + outDir + " is a file, expected a directory (it is created if missing)");
         }
+        for (Path p = outDir == null ? null : outDir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) throw new ParameterException(spec.commandLine(), "--out " + outDir + " is under " + p + ", which is a file");
+                break;
+            }
+        }
         out = spec.commandLine().getOut();
         long start = System.nanoTime();
 

@@ -53,6 +53,10 @@ class TourCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("motif tour: --out " + file + " is a file, expected a directory"), r.err());
         assertEquals("", r.out());
+        r = Run.of("tour", "--out", file.resolve("sub").toString(), "--no-lab");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif tour: --out " + file.resolve("sub") + " is under " + file + ", which is a file"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
