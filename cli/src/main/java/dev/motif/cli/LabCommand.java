@@ -93,6 +93,7 @@ public final class LabCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--out " + out + " is a file, expected a directory (it is created if missing)");
             }
             if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
+            if (json != null && Main.fileInTheWay(json) != null) throw new IllegalArgumentException("--json " + json + " is under " + Main.fileInTheWay(json) + ", which is a file");
             for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
                 if (Files.exists(p)) {
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--out " + out + " is under " + p + ", which is a file");

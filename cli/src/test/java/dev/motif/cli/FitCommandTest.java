@@ -254,11 +254,14 @@ class FitCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("motif fit: --json " + dir + " is a directory, expected a file"), r.err());
         assertEquals("x", Files.readString(file));
-        // a file in the way of the parent directory: named, and the table is still printed
+        // a file in the way of the parent directory: named before the fit
         r = Run.of(decayArgs("--json", file.resolve("out.json").toString()));
-        assertEquals(1, r.code(), r.err());
-        assertEquals("motif fit: " + file + ": is a file, expected a directory", r.err().strip());
-        assertTrue(r.out().startsWith("Model: A*exp(-t/tau)+B"), r.out());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --json " + file.resolve("out.json") + " is under " + file + ", which is a file"), r.err());
+        r = Run.of(decayArgs("--report", file.resolve("a/b").toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --report " + file.resolve("a/b") + " is under " + file + ", which is a file"), r.err());
+        assertEquals("", r.out());
     }
 
     /** Options that contradict each other are usage errors found before the data are read, not data errors or a fit of y against itself. */

@@ -56,6 +56,9 @@ class LabCommandTest {
         r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", dir.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--json " + dir + " is a directory, expected a file"), r.err());
+        r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", file.resolve("s.json").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--json " + file.resolve("s.json") + " is under " + file + ", which is a file"), r.err());
         assertFalse(Files.exists(dir.resolve("symmetry.md")));
     }
 
