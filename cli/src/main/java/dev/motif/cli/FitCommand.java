@@ -148,9 +148,21 @@ public final class FitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Model m;
         ParameterSpec ps;
+        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
+        for (Path f : files) if (Files.isDirectory(f)) throw new IOException(f + ": is a directory, expected a CSV file");
         try {
             if (maxIterations < 1) throw new IllegalArgumentException("--max-iterations must be at least 1, got " + maxIterations);
+            // Checked before the fit, so a path that cannot be written is not found only after the work is done.
+            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
+            if (json != null && Main.fileInTheWay(json) != null) throw new IllegalArgumentException("--json " + json + " is under " + Main.fileInTheWay(json) + ", which is a file");
+            if (report != null && Main.fileInTheWay(report) != null) throw new IllegalArgumentException("--report " + report + " is under " + Main.fileInTheWay(report) + ", which is a file");
+            if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
+                throw new IllegalArgumentException("--report " + report + " is a file, expected a directory (it is created if missing)");
+            }
+            if (new LinkedHashSet<>(x).size() < x.size()) throw new IllegalArgumentException("--x names a column twice: " + String.join(",", x));
+            if (x.contains(y)) throw new IllegalArgumentException("--y " + y + " is also an --x column; the observed values must be another column");
             ps = parameterSpec();
+            checkStarts(ps);
             m = model(ps);
             checkNames(m, ps);
         } catch (IllegalArgumentException e) {
@@ -229,12 +241,37 @@ public final class FitCommand implements Callable<Integer> {
         for (String n : given) {
             if (!params.contains(n)) throw new IllegalArgumentException("'" + n + "' is not a parameter: " + list);
         }
+        // Conflicts between options, found here so they are usage errors (GlobalFit finds them too, after reading the data).
+        for (String n : ps.fixed().keySet()) {
+            if (ps.bounds().containsKey(n)) throw new IllegalArgumentException("--bound " + n + ": '" + n + "' is fixed (--fix); a bound applies to fitted parameters only");
+            if (ps.init().containsKey(n) || ps.initAt().containsKey(n)) {
+                throw new IllegalArgumentException("--init " + n + ": '" + n + "' is fixed (--fix), which gives its value");
+            }
+        }
+        for (String n : ps.initAt().keySet()) {
+            if (ps.shared().contains(n)) {
+                throw new IllegalArgumentException("--init " + n + "@...: '" + n + "' is shared, so it has one start (--init " + n
+                        + "=VALUE); a start per dataset or group applies to local and grouped parameters");
+            }
+        }
         List<String> missing = new ArrayList<>();
         for (String p : params) if (!ps.named().contains(p)) missing.add(p);
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("parameter" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " neither --shared, --local, --group nor --fix: " + list);
         }
+    }
+
+    /** Every start given is inside its bound: an option conflict, so a usage error before the data are read. */
+    private static void checkStarts(ParameterSpec ps) {
+        for (var e : ps.init().entrySet()) checkStart(e.getKey(), e.getValue(), ps.bound(e.getKey()));
+        for (var e : ps.initAt().entrySet()) {
+            for (var at : e.getValue().entrySet()) checkStart(e.getKey() + "@" + at.getKey(), at.getValue(), ps.bound(e.getKey()));
+        }
+    }
+
+    private static void checkStart(String what, double v, ParameterSpec.Bound b) {
+        if (!b.contains(v)) throw new IllegalArgumentException("--init " + what + "=" + v + " is outside its --bound " + b);
     }
 
     /** A message on one line: an expression error keeps its position but loses the caret drawing. */

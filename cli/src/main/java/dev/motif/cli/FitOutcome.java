@@ -39,6 +39,8 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
         FitResult r = lm.fit(fit.problem(), fit.initialGlobal(), fit.initialLocal());
         if (!compare) return new FitOutcome(fit, r, null, null, null);
         if (r.globalCount() == 0) return new FitOutcome(fit, r, null, null, "nothing is shared or grouped, so there is no separate model to compare with");
+        // One dataset: its separate fit is the global fit, and the F test has no degrees of freedom.
+        if (fit.datasets().size() == 1) return new FitOutcome(fit, r, null, null, "one dataset, so nothing is shared between datasets and there is no separate model to compare with");
         GlobalFit untied = fit.untie();
         FitResult sep = lm.fit(untied.problem(), untied.initialGlobal(), fit.untiedLocal(r.globalValues(), r.localValues()));
         try {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
+        if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a .safetensors file");
         SafetensorsFile f = SafetensorsFile.read(file);
         Map<String, List<String>> aliases = Checkpoint.aliases(f);
         PrintWriter out = spec.commandLine().getOut();

@@ -83,6 +83,23 @@ public final class LabCommand implements Callable<Integer> {
         try {
             experiment = Experiments.named(name);
             settings = new Settings(seed, seeds, full, quick, data);
+            // --quick always uses the shipped data: a --data next to it would be silently ignored.
+            if (quick && data != null) throw new IllegalArgumentException("--quick runs on the data shipped with Motif; --data cannot be combined with it");
+            if (data != null && !Files.isDirectory(data)) {
+                throw new IllegalArgumentException("--data " + data + ": no such directory (give the directory of the Fashion-MNIST IDX files)");
+            }
+            // Checked before the run: a path that cannot be written would otherwise lose minutes of results.
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new IllegalArgumentException("--out " + out + " is a file, expected a directory (it is created if missing)");
+            }
+            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
+            if (json != null && Main.fileInTheWay(json) != null) throw new IllegalArgumentException("--json " + json + " is under " + Main.fileInTheWay(json) + ", which is a file");
+            for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p)) throw new IllegalArgumentException("--out " + out + " is under " + p + ", which is a file");
+                    break;
+                }
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

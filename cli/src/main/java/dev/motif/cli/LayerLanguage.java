@@ -218,7 +218,13 @@ final class LayerLanguage {
      */
     private static void affordable(String where, long values, DType dtype) {
         long bytes = values * dtype.bytes(), max = Runtime.getRuntime().maxMemory();
-        if (values > Integer.MAX_VALUE || values * (8 + dtype.bytes()) > max / 2) {
+        // More memory would not help here: one Java array holds at most 2^31 - 1 values.
+        if (values > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s would hold %,d parameters, more than one Java array can hold (%,d), so it cannot be built to count",
+                    where, values, Integer.MAX_VALUE));
+        }
+        if (values * (8 + dtype.bytes()) > max / 2) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s would hold %,d parameters (%.1f GiB), more than this JVM can build to count (max heap %.1f GiB); "
                             + "give it more memory, e.g. MOTIF_JAVA_OPTS=-Xmx%dg",
@@ -279,19 +285,27 @@ final class LayerLanguage {
         return v;
     }
 
+    /** For a number refused only for its length (isInt takes at most 9 digits), the limit it broke; otherwise nothing. */
+    private static String limit(String s) {
+        return s.length() > 9 && s.chars().allMatch(c -> c >= '0' && c <= '9') ? " below 1,000,000,000" : "";
+    }
+
     private static boolean isInt(String s) {
         if (s.isEmpty() || s.length() > 9) return false;
-        for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+        // ASCII digits only: Character.isDigit (and parseInt) would also take other scripts' digits, e.g. '1٣' as 13.
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
         return true;
     }
 
     private static int positive(String where, String what, String s) {
-        if (!isInt(s) || Integer.parseInt(s) <= 0) throw new IllegalArgumentException(where + ": " + what + " must be a positive whole number, got '" + s + "'");
+        if (!isInt(s) || Integer.parseInt(s) <= 0) {
+            throw new IllegalArgumentException(where + ": " + what + " must be a positive whole number" + limit(s) + ", got '" + s + "'");
+        }
         return Integer.parseInt(s);
     }
 
     private static int nonNegative(String where, String what, String s) {
-        if (!isInt(s)) throw new IllegalArgumentException(where + ": " + what + " must be a whole number >= 0, got '" + s + "'");
+        if (!isInt(s)) throw new IllegalArgumentException(where + ": " + what + " must be a whole number >= 0" + limit(s) + ", got '" + s + "'");
         return Integer.parseInt(s);
     }
 

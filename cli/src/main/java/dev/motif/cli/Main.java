@@ -15,7 +15,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.logging.Level;
@@ -134,8 +137,18 @@ public final class Main implements Runnable {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
         if (e instanceof NoSuchFileException f) return "no such file: " + f.getFile();
         if (e instanceof AccessDeniedException f) return "permission denied: " + f.getFile();
+        // Files.createDirectories says only the path when a file stands where a directory is needed.
+        if (e instanceof FileAlreadyExistsException f) return f.getFile() + ": is a file, expected a directory";
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The nearest existing ancestor of {@code target} when it is a file (so {@code target} cannot be created), else null. */
+    static Path fileInTheWay(Path target) {
+        for (Path p = target.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) return Files.isDirectory(p) ? null : p;
+        }
+        return null;
     }
 
     private static boolean debugRequested(ParseResult parseResult) {

@@ -24,6 +24,7 @@ import dev.motif.nn.SharingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -85,6 +86,16 @@ public final class TourCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // Checked first: otherwise the tour runs its first steps and then stops on the checkpoint with only the path as message.
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new ParameterException(spec.commandLine(), "--out " + outDir + " is a file, expected a directory (it is created if missing)");
+        }
+        for (Path p = outDir == null ? null : outDir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) throw new ParameterException(spec.commandLine(), "--out " + outDir + " is under " + p + ", which is a file");
+                break;
+            }
+        }
         out = spec.commandLine().getOut();
         long start = System.nanoTime();
 

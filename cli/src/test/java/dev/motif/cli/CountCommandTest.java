@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,16 @@ class CountCommandTest {
         Run r = Run.of("count", "--input", "1000x1000x1", "dense:100000:nobias");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("motif count: layer 1 'dense:100000:nobias' would hold 100,000,000,000 parameters"), r.err());
+        // beyond one Java array no heap helps, so the message must not suggest more memory
+        assertTrue(r.err().contains("more than one Java array can hold (2,147,483,647)"), r.err());
+        assertFalse(r.err().contains("-Xmx"), r.err());
+        // a number refused for its size says so, not that it is not a positive whole number
+        Run big = Run.of("count", "--input", "28x28x1", "dense:1000000000");
+        assertEquals(2, big.code());
+        assertTrue(big.err().contains("layer 1 'dense:1000000000': OUT must be a positive whole number below 1,000,000,000, got '1000000000'"), big.err());
+        Run arabic = Run.of("count", "--input", "28x28x1", "conv:1\u0663:3x3");
+        assertEquals(2, arabic.code(), arabic.out());
+        assertTrue(arabic.err().contains("OUT must be a positive whole number, got '1\u0663'"), arabic.err());
     }
 
     @Test

@@ -236,6 +236,75 @@ class FitCommandTest {
     }
 
     @Test
+    void aDirectoryAsDataIsNamed() {
+        Run r = Run.of("fit", dir.toString(), "--model", "decay", "--x", "t", "--y", "counts", "--shared", "tau,B", "--local", "A");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("motif fit: " + dir + ": is a directory, expected a CSV file", r.err().strip());
+    }
+
+    /** A --report that is a file or a --json that is a directory is refused before the fit, with nothing written. */
+    @Test
+    void unwritableOutputPathsAreUsageErrorsBeforeTheFit() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        Run r = Run.of(decayArgs("--report", file.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --report " + file + " is a file, expected a directory"), r.err());
+        assertEquals("", r.out());
+        r = Run.of(decayArgs("--json", dir.toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --json " + dir + " is a directory, expected a file"), r.err());
+        assertEquals("x", Files.readString(file));
+        // a file in the way of the parent directory: named before the fit
+        r = Run.of(decayArgs("--json", file.resolve("out.json").toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --json " + file.resolve("out.json") + " is under " + file + ", which is a file"), r.err());
+        r = Run.of(decayArgs("--report", file.resolve("a/b").toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --report " + file.resolve("a/b") + " is under " + file + ", which is a file"), r.err());
+        assertEquals("", r.out());
+    }
+
+    /** Options that contradict each other are usage errors found before the data are read, not data errors or a fit of y against itself. */
+    @Test
+    void contradictoryOptionsAreUsageErrors() {
+        Run r = Run.of(decayArgs("--bound", "tau=0:1", "--init", "tau=5"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau=5.0 is outside its --bound 0:1\n"), r.err());
+        r = Run.of(decayArgs("--bound", "A=0:1", "--init", "A@sample_small.csv=-2"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init A@sample_small.csv=-2.0 is outside its --bound 0:1\n"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "t", "--shared", "tau,B", "--local", "A");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --y t is also an --x column"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t,t", "--y", "counts", "--shared", "tau,B", "--local", "A");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --x names a column twice: t,t\n"), r.err());
+        r = Run.of(decayArgs("--init", "tau@sample_small.csv=2"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau@...: 'tau' is shared, so it has one start (--init tau=VALUE)"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "B", "--local", "A",
+                "--fix", "tau=2", "--bound", "tau=0:5");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --bound tau: 'tau' is fixed (--fix)"), r.err());
+        r = Run.of("fit", decayFiles().get(0), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "B", "--local", "A",
+                "--fix", "tau=2", "--init", "tau=3");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif fit: --init tau: 'tau' is fixed (--fix), which gives its value"), r.err());
+    }
+
+    /** With one dataset the separate fit is the global fit: --compare says why there is no test, in the table and the JSON. */
+    @Test
+    void compareWithOneDatasetSaysWhyThereIsNoTest() throws IOException {
+        Path j = dir.resolve("one.json");
+        Run r = Run.of("fit", decayFiles().get(2), "--model", "A*exp(-t/tau)+B", "--x", "t", "--y", "counts", "--shared", "tau,B", "--local", "A",
+                "--compare", "--json", j.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\n  one dataset, so nothing is shared between datasets and there is no separate model to compare with\n"), r.out());
+        assertFalse(r.out().contains("Comparison.of"), r.out());
+        assertTrue(json(j).at("/compare/note").asText().startsWith("one dataset"), json(j).toString());
+    }
+
+    @Test
     void aParameterAtItsBoundSaysSoInsteadOfNaN() throws IOException {
         // B bounded to [0.5, 1], above its true 0.3: the fit ends on the lower bound
         Path j = dir.resolve("bound.json");

@@ -111,6 +111,13 @@ class InspectCommandTest {
     }
 
     @Test
+    void aDirectoryIsNamed() {
+        Run r = Run.of("inspect", dir.toString());
+        assertEquals(1, r.code());
+        assertEquals("motif inspect: " + dir + ": is a directory, expected a .safetensors file", r.err().strip());
+    }
+
+    @Test
     void missingFileSaysSo() {
         Path f = dir.resolve("absent.safetensors");
         Run r = Run.of("inspect", f.toString());

@@ -41,6 +41,39 @@ class LabCommandTest {
         assertTrue(r.err().contains("no experiment named 'no-such'"), r.err());
     }
 
+    /** An --out that is a file or a --json that is a directory is refused before the experiment runs, not after. */
+    @Test
+    void unwritableOutputPathsAreUsageErrorsBeforeTheRun(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "x");
+        Run r = Run.of("lab", "dna-motif", "--quick", "--out", file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out " + file + " is a file, expected a directory"), r.err());
+        assertFalse(r.err().contains("dna-motif:"), "the experiment ran: " + r.err());
+        r = Run.of("lab", "dna-motif", "--quick", "--out", file.resolve("sub/dir").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out " + file.resolve("sub/dir") + " is under " + file + ", which is a file"), r.err());
+        assertFalse(r.err().contains("dna-motif:"), "the experiment ran: " + r.err());
+        r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--json " + dir + " is a directory, expected a file"), r.err());
+        r = Run.of("lab", "symmetry", "--out", dir.toString(), "--json", file.resolve("s.json").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--json " + file.resolve("s.json") + " is under " + file + ", which is a file"), r.err());
+        assertFalse(Files.exists(dir.resolve("symmetry.md")));
+    }
+
+    /** --data that is not a directory, or next to --quick (which would ignore it), is refused before the run. */
+    @Test
+    void dataThatWouldNotBeUsedIsAUsageError(@TempDir Path dir) {
+        Run r = Run.of("lab", "data-efficiency", "--quick", "--data", dir.toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif lab: --quick runs on the data shipped with Motif; --data cannot be combined with it"), r.err());
+        r = Run.of("lab", "data-efficiency", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif lab: --data " + dir.resolve("nowhere") + ": no such directory"), r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
     void zeroSeedsIsAUsageError() {
         Run r = Run.of("lab", "no-such", "--seeds", "0");

@@ -60,6 +60,12 @@ class MainTest {
         assertTrue(r.err().contains("missing command: give one of tour, inspect"), r.err());
     }
 
+    /** Files.createDirectories reports a file in the way with only its path; the message says what it is. */
+    @Test
+    void aFileInTheWayOfADirectoryIsDescribed() {
+        assertEquals("/tmp/x: is a file, expected a directory", Main.describe(new java.nio.file.FileAlreadyExistsException("/tmp/x")));
+    }
+
     @Test
     void badOptionValueIsAUsageError() {
         Run r = Run.of("tour", "--seed", "many");

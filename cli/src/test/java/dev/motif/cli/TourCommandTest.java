@@ -47,6 +47,19 @@ class TourCommandTest {
      * checkpoint included (needs dev.motif.io at run time).
      */
     @Test
+    void anOutThatIsAFileIsAUsageErrorBeforeAnyStep(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        Run r = Run.of("tour", "--out", file.toString(), "--no-lab");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif tour: --out " + file + " is a file, expected a directory"), r.err());
+        assertEquals("", r.out());
+        r = Run.of("tour", "--out", file.resolve("sub").toString(), "--no-lab");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("motif tour: --out " + file.resolve("sub") + " is under " + file + ", which is a file"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void wholeTourPassesItsChecksAndKeepsTheCheckpointInOut(@TempDir Path dir) {
         Run r = Run.of("tour", "--seed", "11", "--out", dir.toString(), "--no-lab");
         assertEquals(0, r.code(), r.err());

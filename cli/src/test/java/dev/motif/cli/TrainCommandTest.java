@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +73,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void badArgumentsAreUsageErrorsNamingTheValue() {
+    void badArgumentsAreUsageErrorsNamingTheValue() throws IOException {
         Run big = Run.of("train", "--arch", "conv", "--data", "shipped", "--train-size", "3001");
         assertEquals(2, big.code());
         assertTrue(big.err().startsWith("motif train: --train-size 3001 is more than the 3,000 training images"), big.err());
@@ -88,6 +89,19 @@ class TrainCommandTest {
         Run missing = Run.of("train", "--arch", "conv", "--data", dir.resolve("nowhere").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("motif train: --data '" + dir.resolve("nowhere") + "': no such directory"), missing.err());
+        // refused before training, not after it
+        Run save = Run.of("train", "--arch", "conv", "--data", "shipped", "--save", dir.toString());
+        assertEquals(2, save.code());
+        assertTrue(save.err().startsWith("motif train: --save " + dir + " is a directory, expected a file"), save.err());
+        assertEquals("", save.out());
+        Run json = Run.of("train", "--arch", "conv", "--data", "shipped", "--json", dir.toString());
+        assertEquals(2, json.code());
+        assertTrue(json.err().startsWith("motif train: --json " + dir + " is a directory, expected a file"), json.err());
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        Run under = Run.of("train", "--arch", "conv", "--data", "shipped", "--save", file.resolve("m.safetensors").toString());
+        assertEquals(2, under.code());
+        assertTrue(under.err().startsWith("motif train: " + file + " is a file, so " + file.resolve("m.safetensors") + " cannot be written"), under.err());
+        assertEquals("", under.out());
     }
 
     @Test

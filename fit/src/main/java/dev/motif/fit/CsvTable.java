@@ -145,7 +145,13 @@ public final class CsvTable {
     /** Index of a column by exact name, or an error naming the available columns. */
     public int column(String name) throws DataFileException {
         int k = header.indexOf(name);
-        if (k < 0) throw new DataFileException(file, headerLine, name, "no such column (available: " + String.join(", ", header) + ")");
+        if (k < 0) {
+            // Only commas separate fields: a file written with ';' (decimal-comma locales) or tabs reads as one column.
+            String h = header.size() == 1 ? header.get(0) : "";
+            String other = h.contains(";") ? "';'" : h.contains("\t") ? "tabs" : null;
+            String hint = other == null ? "" : "; the header is one field: fields must be separated by commas, and this file seems to use " + other;
+            throw new DataFileException(file, headerLine, name, "no such column (available: " + String.join(", ", header) + hint + ")");
+        }
         return k;
     }
 }

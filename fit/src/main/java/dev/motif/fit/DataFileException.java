@@ -13,11 +13,16 @@ public final class DataFileException extends IOException {
     private final String reason;
 
     public DataFileException(String file, int line, String column, String reason) {
-        super(file + (line > 0 ? ", line " + line : "") + (column != null ? ", column '" + column + "'" : "") + ": " + reason);
+        super(file + (line > 0 ? ", line " + line : "") + (column != null ? ", column '" + column + "'" : "") + ": " + oneLine(reason));
         this.file = file;
         this.line = line;
         this.column = column;
-        this.reason = reason;
+        this.reason = oneLine(reason);
+    }
+
+    /** A quoted cell may hold line breaks; they are written as the two characters backslash, n, so the message stays one line. */
+    private static String oneLine(String s) {
+        return s.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r");
     }
 
     /** The file (or dataset source) as given. */

@@ -187,7 +187,7 @@ public final class DataReader {
             if (!Double.isFinite(number(t, r, k))) {
                 String cell = t.cell(r, k);
                 return new DataFileException(t.file(), t.line(r), t.header().get(k), (cell.isEmpty() ? "empty cell" : "value " + cell)
-                        + " is not a finite number (leave such rows out with drop-NaN)");
+                        + " is not a finite number (leave such rows out with --drop-nan)");
             }
         }
         throw new AssertionError("no non-finite cell in row " + r);

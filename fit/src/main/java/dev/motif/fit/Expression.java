@@ -343,7 +343,7 @@ public final class Expression {
                 i++;
                 return n;
             }
-            if (Character.isDigit(c) || c == '.') return number();
+            if (digit(c) || c == '.') return number();
             if (Character.isLetter(c) || c == '_') return nameOrCall();
             if (c == ')') throw error("expected a number, a name or '(' before ')'", i);
             throw error("unexpected '" + c + "'", i);
@@ -352,20 +352,27 @@ public final class Expression {
         private Node number() {
             int start = i;
             int digits = 0;
-            while (i < s.length() && Character.isDigit(s.charAt(i))) { i++; digits++; }
+            while (i < s.length() && digit(s.charAt(i))) { i++; digits++; }
             if (i < s.length() && s.charAt(i) == '.') {
                 i++;
-                while (i < s.length() && Character.isDigit(s.charAt(i))) { i++; digits++; }
+                while (i < s.length() && digit(s.charAt(i))) { i++; digits++; }
             }
             if (digits == 0) throw error("malformed number: '.' without digits", start);
             if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
                 int e = i++;
                 if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
                 int exp = 0;
-                while (i < s.length() && Character.isDigit(s.charAt(i))) { i++; exp++; }
+                while (i < s.length() && digit(s.charAt(i))) { i++; exp++; }
                 if (exp == 0) throw error("malformed number: exponent without digits", e);
             }
-            return new Num(Double.parseDouble(s.substring(start, i)), start);
+            double v = Double.parseDouble(s.substring(start, i));
+            if (Double.isInfinite(v)) throw error("number " + s.substring(start, i) + " is too large for a double", start);
+            return new Num(v, start);
+        }
+
+        /** ASCII digits only: Double.parseDouble refuses other scripts' digits, which Character.isDigit accepts. */
+        private static boolean digit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         private Node nameOrCall() {

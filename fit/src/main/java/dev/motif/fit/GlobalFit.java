@@ -289,7 +289,7 @@ public final class GlobalFit {
                     double[] pv = parameterValues(k, initGlobal, initLocal);
                     for (int p = 0; p < params.size(); p++) ps.append(p > 0 ? ", " : "").append(params.get(p)).append('=').append(pv[p]);
                     throw new IllegalArgumentException("model '" + model.formula() + "' is " + f[i] + " at the starting values in dataset '" + d.name()
-                            + "', point " + i + " (" + d.where(i) + ", " + at + ") with " + ps + "; give starting values with init");
+                            + "', point " + i + " (" + d.where(i) + ", " + at + ") with " + ps + "; give starting values with --init");
                 }
             }
         }

@@ -245,8 +245,16 @@ public final class ParameterSpec {
             String[] kv = split("init", spec, "PARAM=VALUE or PARAM@DATASET=VALUE");
             double v = number("init", spec, kv[1]);
             int at = kv[0].indexOf('@');
-            if (at < 0) return init(kv[0], v);
-            return init(kv[0].substring(0, at).trim(), kv[0].substring(at + 1).trim(), v);
+            // Given twice on a command line, the later start would silently replace the earlier one (--fix refuses it too).
+            if (at < 0) {
+                if (init.containsKey(kv[0])) throw new IllegalArgumentException("init: start of '" + kv[0] + "' given twice, the second in '" + spec + "'");
+                return init(kv[0], v);
+            }
+            String param = kv[0].substring(0, at).trim(), where = kv[0].substring(at + 1).trim();
+            if (initAt.getOrDefault(param, Map.of()).containsKey(where)) {
+                throw new IllegalArgumentException("init: start of '" + param + "@" + where + "' given twice, the second in '" + spec + "'");
+            }
+            return init(param, where, v);
         }
 
         /** {@code tau=0:inf}, {@code x0=-inf:5}. */
@@ -256,6 +264,7 @@ public final class ParameterSpec {
             if (colon < 0) throw new IllegalArgumentException("bound: expected PARAM=LOWER:UPPER, got '" + spec + "'");
             double lo = number("bound", spec, kv[1].substring(0, colon)), hi = number("bound", spec, kv[1].substring(colon + 1));
             if (!(lo < hi)) throw new IllegalArgumentException("bound: lower " + fmt(lo) + " must be below upper " + fmt(hi) + " in '" + spec + "'");
+            if (bounds.containsKey(kv[0])) throw new IllegalArgumentException("bound: bounds of '" + kv[0] + "' given twice, the second in '" + spec + "'");
             return bound(kv[0], lo, hi);
         }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,10 @@ class DataReaderTest {
         assertEquals("a.csv, line 1, column 't': no such column (available: time, y)", e.getMessage());
         assertEquals(1, e.line());
         assertEquals("t", e.column());
+        // a file separated by semicolons or tabs reads as one column; the message says why
+        assertEquals("a.csv, line 1, column 't': no such column (available: t;y; the header is one field: fields must be separated by commas, "
+                + "and this file seems to use ';')", fails("t;y\n0;1\n", TY).getMessage());
+        assertTrue(fails("t\ty\n0\t1\n", TY).getMessage().endsWith("this file seems to use tabs)"));
     }
 
     @Test
@@ -77,14 +82,16 @@ class DataReaderTest {
         // Java's parser would take these; a data file should not
         assertEquals("'1d' is not a number", fails("t,y\n0,1d\n", TY).reason());
         assertEquals("'0x10' is not a number", fails("t,y\n0x10,1\n", TY).reason());
+        // a quoted cell with line breaks keeps the message on one line
+        assertEquals("a.csv, line 2, column 'y': '3\\n4' is not a number", fails("t,y\r\n0,\"3\r\n4\"\r\n", TY).getMessage());
     }
 
     @Test
     void nanIsAnErrorUnlessDropped() throws Exception {
         String csv = "t,y\n0,1\n1,NaN\n2,\n3,inf\n4,5\n";
         DataFileException e = fails(csv, TY);
-        assertEquals("a.csv, line 3, column 'y': value NaN is not a finite number (leave such rows out with drop-NaN)", e.getMessage());
-        assertEquals("empty cell is not a finite number (leave such rows out with drop-NaN)", fails("t,y\n0,\n", TY).reason());
+        assertEquals("a.csv, line 3, column 'y': value NaN is not a finite number (leave such rows out with --drop-nan)", e.getMessage());
+        assertEquals("empty cell is not a finite number (leave such rows out with --drop-nan)", fails("t,y\n0,\n", TY).reason());
         Dataset d = DataReader.parse("a.csv", csv, TY.withDropNan(true)).get(0);
         assertEquals(3, d.dropped());
         assertArrayEquals(new double[] {0, 4}, d.x()[0]);

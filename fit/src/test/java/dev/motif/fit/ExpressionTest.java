@@ -58,6 +58,10 @@ class ExpressionTest {
         assertEquals(0.5, eval(".5"));
         assertEquals(3, eval("3."));
         assertEquals(1.5e10, eval("1.5e10"));
+        // refused with a position, not a NumberFormatException or an infinite constant
+        assertEquals("number 1e999 is too large for a double", error("A+1e999").reason());
+        assertEquals(2, error("A+1e999").position());
+        assertEquals(2, error("A+\u0663").position());
     }
 
     @Test

@@ -59,6 +59,12 @@ class ParameterSpecTest {
         assertEquals("init: start of 'tau' must be finite, got Infinity", error(() -> b.parseInit("tau=inf")));
         assertEquals("fix: expected PARAM=VALUE, got 'B='", error(() -> b.parseFix("B=")));
         assertEquals("group: expected PARAM=COLUMN, got 'k'", error(() -> b.parseGroup("k")));
+        // a second start or bound of the same parameter is refused, not silently taken instead of the first
+        b.parseInit("tau=1").parseInit("A@one.csv=2").parseBound("tau=0:5");
+        assertEquals("init: start of 'tau' given twice, the second in 'tau=2'", error(() -> b.parseInit("tau=2")));
+        assertEquals("init: start of 'A@one.csv' given twice, the second in 'A@one.csv=3'", error(() -> b.parseInit("A@one.csv=3")));
+        assertEquals("bound: bounds of 'tau' given twice, the second in 'tau=1:2'", error(() -> b.parseBound("tau=1:2")));
+        b.parseInit("A@two.csv=3");
         b.shared("tau");
         assertEquals("local: parameter 'tau' is already shared", error(() -> b.local("tau")));
         assertEquals("fix: parameter 'tau' is already shared", error(() -> b.parseFix("tau=1")));
@@ -110,7 +116,7 @@ class ParameterSpecTest {
         Model m = ExpressionModel.parse("A*log(t - c) + B", List.of("t"), List.of());
         String e = error(() -> GlobalFit.of(m, data(4, 4), ParameterSpec.builder().shared("c", "B").local("A").build()));
         assertEquals("model 'A*log(t - c) + B' is NaN at the starting values in dataset 'd0', point 0 (d0, point 0, t=0.0)"
-                + " with A=1.0, c=1.0, B=1.0; give starting values with init", e);
+                + " with A=1.0, c=1.0, B=1.0; give starting values with --init", e);
     }
 
     @Test
