@@ -153,12 +153,9 @@ public final class FitCommand implements Callable<Integer> {
         try {
             if (maxIterations < 1) throw new IllegalArgumentException("--max-iterations must be at least 1, got " + maxIterations);
             // Checked before the fit, so a path that cannot be written is not found only after the work is done.
-            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
-            if (json != null && Main.fileInTheWay(json) != null) throw new IllegalArgumentException("--json " + json + " is under " + Main.fileInTheWay(json) + ", which is a file");
-            if (report != null && Main.fileInTheWay(report) != null) throw new IllegalArgumentException("--report " + report + " is under " + Main.fileInTheWay(report) + ", which is a file");
-            if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
-                throw new IllegalArgumentException("--report " + report + " is a file, expected a directory (it is created if missing)");
-            }
+            String unwritable = json == null ? null : Main.unwritableFile("--json", json);
+            if (unwritable == null && report != null) unwritable = Main.unwritableDirectory("--report", report);
+            if (unwritable != null) throw new IllegalArgumentException(unwritable);
             if (new LinkedHashSet<>(x).size() < x.size()) throw new IllegalArgumentException("--x names a column twice: " + String.join(",", x));
             if (x.contains(y)) throw new IllegalArgumentException("--y " + y + " is also an --x column; the observed values must be another column");
             ps = parameterSpec();

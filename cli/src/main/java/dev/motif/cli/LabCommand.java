@@ -89,17 +89,9 @@ public final class LabCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--data " + data + ": no such directory (give the directory of the Fashion-MNIST IDX files)");
             }
             // Checked before the run: a path that cannot be written would otherwise lose minutes of results.
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new IllegalArgumentException("--out " + out + " is a file, expected a directory (it is created if missing)");
-            }
-            if (json != null && Files.isDirectory(json)) throw new IllegalArgumentException("--json " + json + " is a directory, expected a file");
-            if (json != null && Main.fileInTheWay(json) != null) throw new IllegalArgumentException("--json " + json + " is under " + Main.fileInTheWay(json) + ", which is a file");
-            for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-                if (Files.exists(p)) {
-                    if (!Files.isDirectory(p)) throw new IllegalArgumentException("--out " + out + " is under " + p + ", which is a file");
-                    break;
-                }
-            }
+            String unwritable = Main.unwritableDirectory("--out", out);
+            if (unwritable == null && json != null) unwritable = Main.unwritableFile("--json", json);
+            if (unwritable != null) throw new IllegalArgumentException(unwritable);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

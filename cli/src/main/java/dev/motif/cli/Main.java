@@ -144,11 +144,28 @@ public final class Main implements Runnable {
     }
 
     /** The nearest existing ancestor of {@code target} when it is a file (so {@code target} cannot be created), else null. */
-    static Path fileInTheWay(Path target) {
+    private static Path fileInTheWay(Path target) {
         for (Path p = target.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (Files.exists(p)) return Files.isDirectory(p) ? null : p;
         }
         return null;
+    }
+
+    /**
+     * Why the output file given with {@code option} could not be written, or null when it can be:
+     * checked before a command's work, so that a bad path does not lose the results after it.
+     */
+    static String unwritableFile(String option, Path file) {
+        if (Files.isDirectory(file)) return option + " " + file + " is a directory, expected a file";
+        Path blocker = fileInTheWay(file);
+        return blocker == null ? null : option + " " + file + " is under " + blocker + ", which is a file";
+    }
+
+    /** As {@link #unwritableFile}, for an output directory, which is created if missing. */
+    static String unwritableDirectory(String option, Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) return option + " " + dir + " is a file, expected a directory (it is created if missing)";
+        Path blocker = fileInTheWay(dir);
+        return blocker == null ? null : option + " " + dir + " is under " + blocker + ", which is a file";
     }
 
     private static boolean debugRequested(ParseResult parseResult) {

@@ -87,15 +87,8 @@ public final class TourCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         // Checked first: otherwise the tour runs its first steps and then stops on the checkpoint with only the path as message.
-        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new ParameterException(spec.commandLine(), "--out " + outDir + " is a file, expected a directory (it is created if missing)");
-        }
-        for (Path p = outDir == null ? null : outDir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                if (!Files.isDirectory(p)) throw new ParameterException(spec.commandLine(), "--out " + outDir + " is under " + p + ", which is a file");
-                break;
-            }
-        }
+        String unwritable = outDir == null ? null : Main.unwritableDirectory("--out", outDir);
+        if (unwritable != null) throw new ParameterException(spec.commandLine(), unwritable);
         out = spec.commandLine().getOut();
         long start = System.nanoTime();
 

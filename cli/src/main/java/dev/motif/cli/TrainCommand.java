@@ -119,12 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (trainSize != null && trainSize <= 0) throw usageError("--train-size must be > 0, got " + trainSize);
         if (testSize != null && testSize <= 0) throw usageError("--test-size must be > 0, got " + testSize);
         // Checked before training, which a path that cannot be written would otherwise waste.
-        if (save != null && Files.isDirectory(save)) throw usageError("--save " + save + " is a directory, expected a file");
-        if (json != null && Files.isDirectory(json)) throw usageError("--json " + json + " is a directory, expected a file");
-        for (Path f : new Path[] {save, json}) {
-            Path parent = f == null ? null : f.toAbsolutePath().getParent();
-            if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) throw usageError(parent + " is a file, so " + f + " cannot be written");
-        }
+        String unwritable = save == null ? null : Main.unwritableFile("--save", save);
+        if (unwritable == null && json != null) unwritable = Main.unwritableFile("--json", json);
+        if (unwritable != null) throw usageError(unwritable);
         Source source;
         if (data != null && !data.equals("shipped") && !Files.isDirectory(Path.of(data))) {
             throw usageError("--data '" + data + "': no such directory (give the directory of the Fashion-MNIST IDX files, or 'shipped')");

@@ -100,7 +100,7 @@ class TrainCommandTest {
         Path file = Files.writeString(dir.resolve("taken"), "x");
         Run under = Run.of("train", "--arch", "conv", "--data", "shipped", "--save", file.resolve("m.safetensors").toString());
         assertEquals(2, under.code());
-        assertTrue(under.err().startsWith("motif train: " + file + " is a file, so " + file.resolve("m.safetensors") + " cannot be written"), under.err());
+        assertTrue(under.err().startsWith("motif train: --save " + file.resolve("m.safetensors") + " is under " + file + ", which is a file"), under.err());
         assertEquals("", under.out());
     }
 
