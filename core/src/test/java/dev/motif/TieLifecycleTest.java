@@ -7,7 +7,7 @@ import dev.motif.autodiff.Tensor;
 import dev.motif.io.Checkpoint;
 import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
 import dev.motif.optim.Optimizer;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class TieLifecycleTest {
 
     /** One Linear used twice in a row: y = L(tanh(L(x))). */
-    static final class Twice extends Module {
+    static final class Twice extends Block {
         final Linear layer;
 
         Twice(long seed) {
@@ -43,7 +43,7 @@ class TieLifecycleTest {
     private static final Tensor X = Tensor.constant(Init.normal(new SplittableRandom(1), DType.F64, 0, 1, 8, 3));
     private static final Tensor Y = Tensor.constant(Init.normal(new SplittableRandom(2), DType.F64, 0, 1, 8, 3));
 
-    private static void train(Module m, Optimizer opt, int steps) {
+    private static void train(Block m, Optimizer opt, int steps) {
         for (int i = 0; i < steps; i++) {
             opt.zeroGrad();
             Losses.mse(m.forward(X), Y).backward();
@@ -51,7 +51,7 @@ class TieLifecycleTest {
         }
     }
 
-    private static void assertTied(Module m) {
+    private static void assertTied(Block m) {
         List<ParameterUse> uses = m.parameterUses();
         assertEquals(4, uses.size());
         assertEquals(2, m.parameters().size());

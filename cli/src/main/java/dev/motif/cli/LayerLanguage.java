@@ -18,7 +18,7 @@ import dev.motif.nn.LocallyConnected1d;
 import dev.motif.nn.LocallyConnected2d;
 import dev.motif.nn.MaxPool1d;
 import dev.motif.nn.MaxPool2d;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Sequential;
 
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ final class LayerLanguage {
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
             String where = "layer " + (i + 1) + " '" + token + "'";
-            Module m;
+            Block m;
             try {
                 m = layer(where, token, shape, dtype, rng);
             } catch (IllegalArgumentException e) {
@@ -97,14 +97,14 @@ final class LayerLanguage {
             int[] out = fit(where, m, shape);
             model.add(m);
             // A dense layer on an image is a Flatten and a Linear; say so rather than "Sequential(...)".
-            labels.add(m instanceof Sequential s ? String.join(", ", s.layers().stream().map(Module::describe).toList()) : m.describe());
+            labels.add(m instanceof Sequential s ? String.join(", ", s.layers().stream().map(Block::describe).toList()) : m.describe());
             shape = out;
         }
         return new Built(inputShape.clone(), model, List.copyOf(tokens), List.copyOf(labels));
     }
 
     /** The module's output shape, or an error naming the layer and the shapes when the input does not fit it. */
-    private static int[] fit(String where, Module m, int[] shape) {
+    private static int[] fit(String where, Block m, int[] shape) {
         try {
             return m.outputShape(shape);
         } catch (IllegalArgumentException e) {
@@ -113,7 +113,7 @@ final class LayerLanguage {
         }
     }
 
-    private static Module layer(String where, String token, int[] shape, DType dtype, RandomGenerator rng) {
+    private static Block layer(String where, String token, int[] shape, DType dtype, RandomGenerator rng) {
         String[] p = token.split(":", -1);
         String kind = p[0].toLowerCase(Locale.ROOT);
         int rank = shape.length - 1;

@@ -16,7 +16,7 @@ import dev.motif.lab.Settings;
 import dev.motif.lab.Symmetry;
 import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.optim.SGD;
 import dev.motif.nn.ParameterUse;
@@ -189,7 +189,7 @@ public final class TourCommand implements Callable<Integer> {
      * y = head(tanh(layer(tanh(layer(x))))): one Linear layer registered and used at two sites
      * ("first" and "second"), so its weight and bias are shared, then an unshared head.
      */
-    static final class SharedLayerNet extends Module {
+    static final class SharedLayerNet extends Block {
         private final Linear layer;
         private final Linear head;
 
@@ -316,11 +316,11 @@ public final class TourCommand implements Callable<Integer> {
         }
     }
 
-    private static double maxAbsDiff(Module a, Module b, Tensor x) {
+    private static double maxAbsDiff(Block a, Block b, Tensor x) {
         return Autodiff.noGrad(() -> a.forward(x).value().maxAbsDiff(b.forward(x).value()));
     }
 
-    private static Parameter parameterAt(Module m, String path) {
+    private static Parameter parameterAt(Block m, String path) {
         for (ParameterUse u : m.parameterUses()) if (u.path().equals(path)) return u.parameter();
         throw new IllegalArgumentException(m.describe() + " has no parameter at '" + path + "'");
     }

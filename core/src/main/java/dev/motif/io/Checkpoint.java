@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
 
@@ -59,15 +59,15 @@ public final class Checkpoint {
     private Checkpoint() {}
 
     /** Saves every unique parameter once, with the aliases of shared ones. */
-    public static void save(Module model, Path file) throws IOException {
+    public static void save(Block model, Path file) throws IOException {
         save(model, file, Map.of());
     }
 
     /**
-     * Saves as {@link #save(Module, Path)} and adds {@code extraMetadata} to the header (keys
+     * Saves as {@link #save(Block, Path)} and adds {@code extraMetadata} to the header (keys
      * starting with {@code "motif."} are reserved).
      */
-    public static void save(Module model, Path file, Map<String, String> extraMetadata) throws IOException {
+    public static void save(Block model, Path file, Map<String, String> extraMetadata) throws IOException {
         SafetensorsFile.Writer w = SafetensorsFile.writer();
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
             if (e.getKey().startsWith("motif.")) {
@@ -156,7 +156,7 @@ public final class Checkpoint {
      * <p>Everything is checked before anything changes: on a {@link CheckpointException}, which
      * lists every problem found, the model keeps its values and its ties.
      */
-    public static void load(Module model, Path file) throws IOException {
+    public static void load(Block model, Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.read(file);
         Map<String, String> aliasToOwner = aliasTable(f);
         List<ParameterUse> uses = model.parameterUses();

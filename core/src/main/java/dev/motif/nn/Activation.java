@@ -5,7 +5,7 @@ import dev.motif.autodiff.Tensor;
 import java.util.function.UnaryOperator;
 
 /** A parameter-free elementwise function as a module: {@code new Sequential(linear, Activation.relu(), ...)}. */
-public final class Activation extends Module {
+public final class Activation extends Block {
     private final String name;
     private final UnaryOperator<Tensor> f;
 

@@ -7,7 +7,7 @@ import dev.motif.autodiff.Tensor;
  * ({@code count_include_pad = true}): padding counts as zero and every window divides by
  * {@code kernel}.
  */
-public final class AvgPool1d extends Module {
+public final class AvgPool1d extends Block {
     private final int kernel, stride, padding;
 
     /** Windows of {@code kernel}, moved by {@code stride}, on an input zero-padded by {@code padding} at both ends. */

@@ -10,7 +10,7 @@ import dev.motif.autodiff.Tensor;
  * <p>Average pooling is linear; its gradient is its adjoint ({@link Tensor#avgPool2dAdjoint}),
  * whose gradient is average pooling again, so derivatives of every order are exact.
  */
-public final class AvgPool2d extends Module {
+public final class AvgPool2d extends Block {
     private final int kernel, stride, padding;
 
     /** Windows of {@code kernel × kernel}, moved by {@code stride}, on an input zero-padded by {@code padding} on every side. */

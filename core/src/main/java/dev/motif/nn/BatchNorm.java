@@ -11,9 +11,9 @@ import dev.motif.autodiff.Tensor;
  * axis 1), and the running estimates move towards the batch's mean and unbiased variance by
  * {@code momentum}: {@code running = (1 − momentum)·running + momentum·batch}. In evaluation the
  * running estimates are used instead. The running mean and variance are buffers (see
- * {@link Module#namedBuffers()}), not parameters: no optimizer touches them.
+ * {@link Block#namedBuffers()}), not parameters: no optimizer touches them.
  */
-public abstract class BatchNorm extends Module {
+public abstract class BatchNorm extends Block {
     /** PyTorch's defaults. */
     public static final double DEFAULT_EPS = 1e-5, DEFAULT_MOMENTUM = 0.1;
 

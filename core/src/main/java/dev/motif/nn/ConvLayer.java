@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * image's windows are unfolded into columns and multiplied by the kernel with BLAS; in the
  * gradient the kernel receives the sum of what every position sends back.
  */
-abstract class ConvLayer extends Module {
+abstract class ConvLayer extends Block {
     final ConvGeometry geom;
 
     ConvLayer(String layer, int spatialRank, int in, int out, int kh, int kw, ConvOptions options, DType dtype, RandomGenerator rng) {
@@ -78,7 +78,7 @@ abstract class ConvLayer extends Module {
 
     /** A convolution works on any input size, but its twin does not: say which untie to call. */
     @Override
-    public Module untie() {
+    public Block untie() {
         String layout = geom.spatialRank == 1 ? "(N, C, L)" : "(N, C, H, W)";
         throw new UnsupportedOperationException(describe() + ": the untied twin has one kernel per output position, so it needs the input size; call untie(inputShape) with a shape "
                 + layout + " (Sequential.untie(inputShape) passes it to each layer)");

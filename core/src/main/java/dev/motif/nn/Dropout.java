@@ -12,10 +12,10 @@ import java.util.random.RandomGenerator;
  * seed drops the same elements.
  *
  * <pre>{@code
- * Module drop = new Dropout(0.5, new SplittableRandom(42));
+ * Block drop = new Dropout(0.5, new SplittableRandom(42));
  * }</pre>
  */
-public final class Dropout extends Module {
+public final class Dropout extends Block {
     private final double p;
     private final RandomGenerator rng;
 

@@ -4,7 +4,7 @@ import dev.motif.array.Shapes;
 import dev.motif.autodiff.Tensor;
 
 /** Keeps the batch axis and flattens the rest: (N, d1, d2, ...) to (N, d1·d2·...), as between a convolution and a Linear. */
-public final class Flatten extends Module {
+public final class Flatten extends Block {
 
     @Override
     public Tensor forward(Tensor x) {

@@ -4,7 +4,7 @@ import dev.motif.array.Shapes;
 import dev.motif.autodiff.Tensor;
 
 /** The mean over every axis after the channel axis: {@code (N, C, ...)} to {@code (N, C)}. */
-public final class GlobalAvgPool extends Module {
+public final class GlobalAvgPool extends Block {
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() < 3 || x.size() == 0) {

@@ -9,7 +9,7 @@ import dev.motif.autodiff.Tensor;
  * several equal maxima the first in row-major order is taken and gets the whole gradient, as in
  * {@link MaxPool2d}.
  */
-public final class GlobalMaxPool extends Module {
+public final class GlobalMaxPool extends Block {
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() < 3 || x.size() == 0) {

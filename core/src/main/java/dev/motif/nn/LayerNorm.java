@@ -15,7 +15,7 @@ import dev.motif.autodiff.Tensor;
  * LayerNorm ln = new LayerNorm(DType.F32, 512);   // over the last axis of (batch, tokens, 512)
  * }</pre>
  */
-public final class LayerNorm extends Module {
+public final class LayerNorm extends Block {
     /** PyTorch's default. */
     public static final double DEFAULT_EPS = 1e-5;
 

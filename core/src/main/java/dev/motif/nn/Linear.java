@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * y = x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout, so its checkpoints load by name).
  * Initialised as PyTorch does: W and b uniform in ±1/√in.
  */
-public final class Linear extends Module {
+public final class Linear extends Block {
     private final int in, out;
     private final boolean hasBias;
 

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  * <p>The forward pass unfolds the input into columns as a convolution does and multiplies each
  * position's column by that position's kernel, as one matrix product batched over positions.
  */
-abstract class LocallyConnectedLayer extends Module {
+abstract class LocallyConnectedLayer extends Block {
     final ConvGeometry geom;
     final int[] inSpatial;
     final int[] outSpatial;

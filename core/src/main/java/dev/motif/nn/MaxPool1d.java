@@ -7,7 +7,7 @@ import dev.motif.autodiff.Tensor;
  * at most half the kernel; of several equal maxima in a window the first is taken and gets the
  * window's whole gradient.
  */
-public final class MaxPool1d extends Module {
+public final class MaxPool1d extends Block {
     private final int kernel, stride, padding;
 
     /** Windows of {@code kernel}, moved by {@code stride}, on an input padded by {@code padding} at both ends. */

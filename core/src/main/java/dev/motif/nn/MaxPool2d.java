@@ -12,7 +12,7 @@ import dev.motif.autodiff.Tensor;
  * Tensor y = new MaxPool2d(2).forward(x);   // (N, C, H, W) -> (N, C, H/2, W/2)
  * }</pre>
  */
-public final class MaxPool2d extends Module {
+public final class MaxPool2d extends Block {
     private final int kernel, stride, padding;
 
     /** Windows of {@code kernel × kernel}, moved by {@code stride}, on an input padded by {@code padding} on every side. */

@@ -9,27 +9,27 @@ import java.util.List;
  * Modules applied one after another; children are named "0", "1", ... The same module given
  * twice is one module used at two sites: its parameters are shared.
  */
-public final class Sequential extends Module {
-    private final List<Module> layers = new ArrayList<>();
+public final class Sequential extends Block {
+    private final List<Block> layers = new ArrayList<>();
 
-    public Sequential(Module... layers) {
-        for (Module m : layers) add(m);
+    public Sequential(Block... layers) {
+        for (Block m : layers) add(m);
     }
 
     /** Appends a module. */
-    public Sequential add(Module m) {
+    public Sequential add(Block m) {
         child(String.valueOf(layers.size()), m);
         layers.add(m);
         return this;
     }
 
-    public List<Module> layers() {
+    public List<Block> layers() {
         return List.copyOf(layers);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Module m : layers) x = m.forward(x);
+        for (Block m : layers) x = m.forward(x);
         return x;
     }
 
@@ -37,7 +37,7 @@ public final class Sequential extends Module {
     @Override
     public Sequential untie() {
         Sequential s = new Sequential();
-        for (Module m : layers) s.add(m.untie());
+        for (Block m : layers) s.add(m.untie());
         return s;
     }
 
@@ -49,7 +49,7 @@ public final class Sequential extends Module {
     public Sequential untie(int... inputShape) {
         Sequential s = new Sequential();
         int[] shape = inputShape;
-        for (Module m : layers) {
+        for (Block m : layers) {
             s.add(m.untie(shape));
             shape = m.outputShape(shape);
         }
@@ -60,7 +60,7 @@ public final class Sequential extends Module {
     @Override
     public int[] outputShape(int... inputShape) {
         int[] shape = inputShape;
-        for (Module m : layers) shape = m.outputShape(shape);
+        for (Block m : layers) shape = m.outputShape(shape);
         return shape;
     }
 
@@ -69,7 +69,7 @@ public final class Sequential extends Module {
     public long untiedParameterCount(int... inputShape) {
         long n = 0;
         int[] shape = inputShape;
-        for (Module m : layers) {
+        for (Block m : layers) {
             n += m.untiedParameterCount(shape);
             shape = m.outputShape(shape);
         }

@@ -58,7 +58,7 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
     }
 
     /** Tabulates a module's parameters and their use sites. */
-    public static SharingReport of(Module module) {
+    public static SharingReport of(Block module) {
         Map<Parameter, List<String>> sites = new IdentityHashMap<>();
         Map<Parameter, String> first = new LinkedHashMap<>();
         for (ParameterUse u : module.parameterUses()) {
@@ -111,7 +111,7 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
     /**
      * One layer of a {@link Sequential} model, counted three ways: the values it stores
      * ({@code uniqueParams}, counting a layer already met earlier in the model as 0), what its
-     * unshared twin would store ({@code untiedParams}, see {@link Module#untiedParameterCount}),
+     * unshared twin would store ({@code untiedParams}, see {@link Block#untiedParameterCount}),
      * and what a fully connected layer from its whole input to its whole output would
      * ({@code denseParams} = in·out + out, with in and out the products of the shapes). A layer
      * without parameters (an activation, pooling, a reshape) stays without in every variant, so
@@ -199,9 +199,9 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
         Map<Parameter, Boolean> seen = new IdentityHashMap<>();
         List<Layer> rows = new ArrayList<>();
         long unique = 0, untied = 0, dense = 0;
-        List<Module> ls = model.layers();
+        List<Block> ls = model.layers();
         for (int i = 0; i < ls.size(); i++) {
-            Module m = ls.get(i);
+            Block m = ls.get(i);
             int[] out = m.outputShape(shape);
             long u = 0;
             for (Parameter p : m.parameters()) if (seen.put(p, Boolean.TRUE) == null) u += p.size();

@@ -7,7 +7,7 @@ import dev.motif.autodiff.Tensor;
 import dev.motif.data.Batches;
 import dev.motif.data.ImageDataset;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.optim.Optimizer;
 
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Trains a classifier: a {@link Module} that maps images (N, C, H, W) to logits (N, classes),
+ * Trains a classifier: a {@link Block} that maps images (N, C, H, W) to logits (N, classes),
  * with softmax cross-entropy, minibatches shuffled by a seed, and a given {@link Optimizer}.
  *
  * <p>The images are converted batch by batch to the model's dtype (that of its parameters), so
@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * TrainTest data = FashionMnist.shipped().standardized();
  * // flatten: any module mapping (N, 1, 28, 28) to (N, 784), e.g. x -> x.reshape(x.shape(0), -1)
- * Module model = new Sequential(flatten, new Linear(784, 10, DType.F32, new SplittableRandom(1)));
+ * Block model = new Sequential(flatten, new Linear(784, 10, DType.F32, new SplittableRandom(1)));
  * Trainer trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(0.1).momentum(0.9).build())
  *         .batchSize(64).epochs(2).seed(7).listener(progress).build();
  * TrainResult r = trainer.fit(data.train(), data.test());
@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Trainer {
-    private final Module model;
+    private final Block model;
     private final Optimizer optimizer;
     private final int batchSize, epochs, evalBatchSize;
     private final long seed;
@@ -57,11 +57,11 @@ public final class Trainer {
     }
 
     /** A builder for training {@code model} with {@code optimizer}; defaults: batch 64, 1 epoch, seed 0. */
-    public static Builder builder(Module model, Optimizer optimizer) {
+    public static Builder builder(Block model, Optimizer optimizer) {
         return new Builder(model, optimizer);
     }
 
-    private static DType dtypeOf(Module model) {
+    private static DType dtypeOf(Block model) {
         List<Parameter> ps = model.parameters();
         if (ps.isEmpty()) throw new IllegalArgumentException("Trainer: model " + model.describe() + " has no parameters to train");
         DType d = ps.get(0).dtype();
@@ -191,14 +191,14 @@ public final class Trainer {
 
     /** Options for a {@link Trainer}; {@link #build()} validates them. */
     public static final class Builder {
-        private final Module model;
+        private final Block model;
         private final Optimizer optimizer;
         private int batchSize = 64, epochs = 1, evalBatchSize = 500;
         private long seed;
         private boolean testEveryEpoch = true;
         private TrainingListener listener = TrainingListener.NONE;
 
-        private Builder(Module model, Optimizer optimizer) {
+        private Builder(Block model, Optimizer optimizer) {
             if (model == null || optimizer == null) throw new IllegalArgumentException("Trainer: model and optimizer must not be null");
             this.model = model;
             this.optimizer = optimizer;

@@ -7,7 +7,7 @@ import dev.motif.nn.Conv2d;
 import dev.motif.nn.ConvOptions;
 import dev.motif.nn.LocallyConnected1d;
 import dev.motif.nn.LocallyConnected2d;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class ConvGradientTest {
             ConvOptions.DEFAULT.samePadding().groups(2),
     };
 
-    private static void checkBoth(String label, Module layer, int... inputShape) {
+    private static void checkBoth(String label, Block layer, int... inputShape) {
         SplittableRandom r = new SplittableRandom(label.hashCode());
         Tensor x = Tensor.variable(Init.uniform(r, DType.F64, -1, 1, inputShape));
         List<Tensor> leaves = new ArrayList<>();

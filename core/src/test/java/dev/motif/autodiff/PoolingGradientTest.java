@@ -8,7 +8,7 @@ import dev.motif.nn.GlobalAvgPool;
 import dev.motif.nn.GlobalMaxPool;
 import dev.motif.nn.MaxPool1d;
 import dev.motif.nn.MaxPool2d;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -35,7 +35,7 @@ class PoolingGradientTest {
         Random r = new Random(seed);
         int h = k + r.nextInt(3), w = k + r.nextInt(3);
         NDArray x = distinct(r, 0.01, 2, 2, h, w);
-        Module pool = new MaxPool2d(k, stride, pad);
+        Block pool = new MaxPool2d(k, stride, pad);
         String label = pool + " on " + h + "x" + w;
         GradCheck.Fn f = xs -> pool.forward(xs.get(0)).tanh();
         check(label, f, x);
@@ -55,7 +55,7 @@ class PoolingGradientTest {
     void maxPool1dMatchesFiniteDifferences() {
         Random r = new Random(3);
         NDArray x = distinct(r, 0.01, 2, 3, 9);
-        for (Module pool : new Module[] {new MaxPool1d(2), new MaxPool1d(3, 2, 1), new MaxPool1d(4, 1, 2)}) {
+        for (Block pool : new Block[] {new MaxPool1d(2), new MaxPool1d(3, 2, 1), new MaxPool1d(4, 1, 2)}) {
             GradCheck.Fn f = xs -> pool.forward(xs.get(0)).tanh();
             check(pool.toString(), f, x);
             checkHvp(pool.toString(), f, 4, x);
@@ -67,12 +67,12 @@ class PoolingGradientTest {
         Random r = new Random(5);
         NDArray x2 = uniform(r, -1, 1, 2, 2, 5, 6);
         NDArray x1 = uniform(r, -1, 1, 2, 2, 7);
-        for (Module pool : new Module[] {new AvgPool2d(2), new AvgPool2d(3, 2, 1), new AvgPool2d(2, 1)}) {
+        for (Block pool : new Block[] {new AvgPool2d(2), new AvgPool2d(3, 2, 1), new AvgPool2d(2, 1)}) {
             GradCheck.Fn f = xs -> pool.forward(xs.get(0)).tanh();
             check(pool.toString(), f, x2);
             checkHvp(pool.toString(), f, 6, x2);
         }
-        for (Module pool : new Module[] {new AvgPool1d(2), new AvgPool1d(3, 2, 1)}) {
+        for (Block pool : new Block[] {new AvgPool1d(2), new AvgPool1d(3, 2, 1)}) {
             GradCheck.Fn f = xs -> pool.forward(xs.get(0)).tanh();
             check(pool.toString(), f, x1);
             checkHvp(pool.toString(), f, 7, x1);
@@ -101,7 +101,7 @@ class PoolingGradientTest {
     void globalPoolsMatchFiniteDifferences() {
         Random r = new Random(8);
         NDArray x = distinct(r, 0.01, 2, 3, 2, 3);
-        for (Module pool : new Module[] {new GlobalMaxPool(), new GlobalAvgPool()}) {
+        for (Block pool : new Block[] {new GlobalMaxPool(), new GlobalAvgPool()}) {
             GradCheck.Fn f = xs -> pool.forward(xs.get(0).sin()).tanh();
             check(pool.toString(), f, x);
             checkHvp(pool.toString(), f, 9, x);

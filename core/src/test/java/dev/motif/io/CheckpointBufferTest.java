@@ -6,7 +6,7 @@ import dev.motif.array.NDArray;
 import dev.motif.autodiff.Tensor;
 import dev.motif.nn.BatchNorm2d;
 import dev.motif.nn.Conv2d;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class CheckpointBufferTest {
     @Test
     void aMissingBufferIsNamedAndNothingChanges() throws IOException {
         Path p = dir.resolve("conv-only.safetensors");
-        Sequential convOnly = new Sequential(new Conv2d(2, 3, 3, DType.F64, new SplittableRandom(3)), new Module() {});
+        Sequential convOnly = new Sequential(new Conv2d(2, 3, 3, DType.F64, new SplittableRandom(3)), new Block() {});
         Checkpoint.save(convOnly, p);
         Sequential target = net(4);
         List<NDArray> before = target.buffers().stream().map(NDArray::copy).toList();

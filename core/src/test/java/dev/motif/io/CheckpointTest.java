@@ -4,7 +4,7 @@ import dev.motif.array.DType;
 import dev.motif.array.Init;
 import dev.motif.array.NDArray;
 import dev.motif.nn.Linear;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class CheckpointTest {
     Path dir;
 
     /** A weight used under its own name, at a site inside a child module. */
-    static final class Head extends Module {
+    static final class Head extends Block {
         Head(Parameter weight, DType dtype, SplittableRandom rng) {
             param("weight", weight);
             param("bias", new Parameter("bias", Init.normal(rng, dtype, 0, 1, 5)));
@@ -39,7 +39,7 @@ class CheckpointTest {
     }
 
     /** A tied-embedding shape: embed [5, 3] is also head.weight when tied. */
-    static final class TiedNet extends Module {
+    static final class TiedNet extends Block {
         TiedNet(boolean tied, DType dtype, long seed) {
             SplittableRandom rng = new SplittableRandom(seed);
             Parameter embed = param("embed", new Parameter("embed", Init.normal(rng, dtype, 0, 1, 5, 3)));
@@ -49,7 +49,7 @@ class CheckpointTest {
     }
 
     /** One encoder in both arms: every parameter of it used at two paths. */
-    static final class Siamese extends Module {
+    static final class Siamese extends Block {
         Siamese(boolean shared, long seed) {
             SplittableRandom rng = new SplittableRandom(seed);
             Linear enc = child("left", new Linear(4, 2, DType.F64, rng));
@@ -58,20 +58,20 @@ class CheckpointTest {
     }
 
     /** Parameters by path, with a value array per path. */
-    static final class Plain extends Module {
+    static final class Plain extends Block {
         Plain(Map<String, NDArray> params) {
             params.forEach((k, v) -> param(k, new Parameter(k, v)));
         }
     }
 
-    private static Parameter at(Module m, String path) {
+    private static Parameter at(Block m, String path) {
         for (ParameterUse u : m.parameterUses()) if (u.path().equals(path)) return u.parameter();
         throw new AssertionError("no path " + path);
     }
 
     /** Every path's parameter object and a copy of its value, to check a failed load changed nothing. */
     private record Snapshot(List<Parameter> objects, List<NDArray> values) {
-        static Snapshot of(Module m) {
+        static Snapshot of(Block m) {
             List<Parameter> o = new ArrayList<>();
             List<NDArray> v = new ArrayList<>();
             for (ParameterUse u : m.parameterUses()) {
@@ -81,7 +81,7 @@ class CheckpointTest {
             return new Snapshot(o, v);
         }
 
-        void assertUnchanged(Module m) {
+        void assertUnchanged(Block m) {
             List<ParameterUse> uses = m.parameterUses();
             assertEquals(objects.size(), uses.size());
             for (int i = 0; i < uses.size(); i++) {
@@ -91,7 +91,7 @@ class CheckpointTest {
         }
     }
 
-    private static void assertSameValues(Module expected, Module actual) {
+    private static void assertSameValues(Block expected, Block actual) {
         List<ParameterUse> e = expected.parameterUses(), a = actual.parameterUses();
         assertEquals(e.size(), a.size());
         for (int i = 0; i < e.size(); i++) {
@@ -100,7 +100,7 @@ class CheckpointTest {
         }
     }
 
-    private CheckpointException loadFails(Module m, Path file, String... fragments) {
+    private CheckpointException loadFails(Block m, Path file, String... fragments) {
         Snapshot before = Snapshot.of(m);
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(m, file));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
@@ -239,13 +239,13 @@ class CheckpointTest {
         byte[] data = Raw.concat(Raw.u16(0x3C00, 0xBC00, 0x4000, 0x3800), Raw.u16(0x3F80, 0xC020), Raw.f32(0.25f));
         Path p = Raw.write(dir, "torch.safetensors", Raw.file(header, data));
 
-        final class Layer extends Module {
+        final class Layer extends Block {
             Layer() {
                 param("weight", new Parameter("weight", NDArray.zeros(DType.F32, 2, 2)));
                 param("bias", new Parameter("bias", NDArray.zeros(DType.F64, 2)));
             }
         }
-        final class Net extends Module {
+        final class Net extends Block {
             Net() {
                 child("layer", new Layer());
                 param("scale", new Parameter("scale", NDArray.scalar(DType.F32, 0)));

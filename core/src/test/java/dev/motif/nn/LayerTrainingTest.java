@@ -47,7 +47,7 @@ class LayerTrainingTest {
     }
 
     /** (N, C, L) to (N, C·L). */
-    private static final class Flat extends Module {
+    private static final class Flat extends Block {
         @Override
         public Tensor forward(Tensor x) {
             return x.reshape(x.shape(0), -1);

@@ -121,7 +121,7 @@ class NormalizationTest {
 
     @Test
     void aBufferNameMustBeFreshAndKnown() {
-        class Box extends Module {
+        class Box extends Block {
             Box() {
                 param("x", new Parameter("x", NDArray.vector(1)));
             }

@@ -82,7 +82,7 @@ class PoolingTest {
         }
     }
 
-    private static Tensor gradOf(Module pool, NDArray v) {
+    private static Tensor gradOf(Block pool, NDArray v) {
         Tensor x = Tensor.variable(v);
         return Autodiff.grad(pool.forward(x).sum(), x, false);
     }
@@ -214,7 +214,7 @@ class PoolingTest {
 
     @Test
     void poolsHaveNoParametersAndUntieToThemselves() {
-        for (Module m : new Module[] {new MaxPool2d(2), new AvgPool1d(3), new GlobalAvgPool(), new GlobalMaxPool()}) {
+        for (Block m : new Block[] {new MaxPool2d(2), new AvgPool1d(3), new GlobalAvgPool(), new GlobalMaxPool()}) {
             assertTrue(m.parameters().isEmpty());
             assertSame(m, m.untie());
         }

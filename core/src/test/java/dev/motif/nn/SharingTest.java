@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharingTest {
 
     /** The same Linear applied twice: one module registered at two sites. */
-    static final class Twice extends Module {
+    static final class Twice extends Block {
         final Linear layer;
 
         Twice(SplittableRandom rng) {
@@ -38,7 +38,7 @@ class SharingTest {
     }
 
     /** One Parameter registered under two names (a tied embedding: lookup at the input, projection at the output). */
-    static final class Tied extends Module {
+    static final class Tied extends Block {
         final Parameter embedding;
         final Parameter outBias;
 
@@ -54,7 +54,7 @@ class SharingTest {
         }
     }
 
-    static final class Head extends Module {
+    static final class Head extends Block {
         Head(Parameter tiedWeight) {
             param("weight", tiedWeight);
         }
@@ -211,8 +211,8 @@ class SharingTest {
 
     @Test
     void aModuleCycleIsReportedNotLooped() {
-        final class Box extends Module {
-            void add(String name, Module m) {
+        final class Box extends Block {
+            void add(String name, Block m) {
                 child(name, m);
             }
         }

@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Conv -> LocallyConnected: the same function at the moment of untying, no parameter kept, then independent training. */
 class UntieConvTest {
 
-    private static void assertSameFunction(Module a, Module b, NDArray x, String what) {
+    private static void assertSameFunction(Block a, Block b, NDArray x, String what) {
         NDArray ya = a.forward(Tensor.constant(x)).value(), yb = b.forward(Tensor.constant(x)).value();
         assertArrayEquals(ya.shape(), yb.shape(), what);
         assertArrayEquals(ya.toDoubleArray(), yb.toDoubleArray(), 1e-12, what);
     }
 
-    private static void assertHoldsNoneOf(Module original, Module untied) {
+    private static void assertHoldsNoneOf(Block original, Block untied) {
         Set<Parameter> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         kept.addAll(original.parameters());
         for (Parameter p : untied.parameters()) assertFalse(kept.contains(p), "untie kept " + p);
@@ -39,7 +39,7 @@ class UntieConvTest {
     }
 
     /** One SGD step on Σ y·w for fixed weights w. */
-    private static void step(Module m, NDArray x, NDArray w) {
+    private static void step(Block m, NDArray x, NDArray w) {
         SGD sgd = SGD.builder(m.parameters()).lr(0.1).build();
         sgd.zeroGrad();
         m.forward(Tensor.constant(x)).mul(Tensor.constant(w)).sum().backward();
@@ -60,7 +60,7 @@ class UntieConvTest {
         if ((kh - 1) * dil + 1 > h + 2 * pad || (kw - 1) * dil + 1 > w + 2 * pad) return; // the kernel does not fit
         ConvLayer conv = rank == 2 ? new Conv2d(in, out, kh, kw, o, DType.F64, r) : new Conv1d(in, out, kw, o, DType.F64, r);
         int[] shape = rank == 2 ? new int[] {2, in, h, w} : new int[] {2, in, w};
-        Module twin = conv.untie(shape);
+        Block twin = conv.untie(shape);
         assertSameFunction(conv, twin, Init.uniform(r, DType.F64, -1, 1, shape), conv.describe());
         assertHoldsNoneOf(conv, twin);
         assertEquals(conv.untiedParameterCount(shape), twin.parameterCount(), conv.describe());
@@ -128,7 +128,7 @@ class UntieConvTest {
     }
 
     /** A parameter-free module without shape arithmetic, to check that shapes are threaded through modules without arithmetic of their own. */
-    static final class Doubling extends Module {
+    static final class Doubling extends Block {
         @Override
         public Tensor forward(Tensor x) {
             return x.mul(2.0);

@@ -51,7 +51,7 @@ class UntieTest {
 
     @Test
     void aModuleWithParametersMustSayHowToUntie() {
-        Module custom = new Module() {
+        Block custom = new Block() {
             { param("w", new Parameter("w", Init.normal(new SplittableRandom(1), DType.F64, 0, 1, 2))); }
         };
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, custom::untie);

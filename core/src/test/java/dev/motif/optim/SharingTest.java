@@ -4,7 +4,7 @@ import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Tensor;
 import dev.motif.nn.Linear;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 /** A shared parameter is one parameter: listed once, stepped once, with the sum of its uses' gradients. */
 class SharingTest {
     /** One parameter registered under two names, as a tied embedding is. */
-    static final class Tied extends Module {
+    static final class Tied extends Block {
         final Parameter w;
 
         Tied(Parameter w) {

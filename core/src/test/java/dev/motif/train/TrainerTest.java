@@ -10,7 +10,7 @@ import dev.motif.data.TrainTest;
 import dev.motif.nn.Activation;
 import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Sequential;
 import dev.motif.optim.SGD;
 import org.junit.jupiter.api.Test;

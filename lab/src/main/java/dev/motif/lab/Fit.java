@@ -5,7 +5,7 @@ import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import dev.motif.data.Batches;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.optim.Adam;
 import dev.motif.optim.Optimizer;
 import dev.motif.optim.SGD;
@@ -35,17 +35,17 @@ final class Fit {
     }
 
     /** SGD with momentum 0.9 at learning rate {@code lr}, over the model's unique parameters. */
-    static Optimizer sgd(Module model, double lr) {
+    static Optimizer sgd(Block model, double lr) {
         return SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
     }
 
     /** Adam at learning rate {@code lr}, over the model's unique parameters. */
-    static Optimizer adam(Module model, double lr) {
+    static Optimizer adam(Block model, double lr) {
         return Adam.builder(model.parameters()).lr(lr).build();
     }
 
     /** Trains {@code model} on ({@code x}, {@code y}) with {@code opt}; calls {@code afterStep} after every step. */
-    static void train(Module model, NDArray x, int[] y, int epochs, int batch, Optimizer opt, long seed, Runnable afterStep) {
+    static void train(Block model, NDArray x, int[] y, int epochs, int batch, Optimizer opt, long seed, Runnable afterStep) {
         SplittableRandom rng = new SplittableRandom(seed);
         model.train(true);
         for (int e = 0; e < epochs; e++) {
@@ -61,7 +61,7 @@ final class Fit {
     }
 
     /** The fraction of examples whose largest logit is at their label. */
-    static double accuracy(Module model, NDArray x, int[] y) {
+    static double accuracy(Block model, NDArray x, int[] y) {
         return Autodiff.noGrad(() -> {
             long correct = 0;
             for (int[] idx : Batches.sequential(y.length, 500)) {

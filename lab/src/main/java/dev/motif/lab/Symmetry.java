@@ -8,7 +8,7 @@ import dev.motif.autodiff.Tensor;
 import dev.motif.data.Batches;
 import dev.motif.nn.Conv2d;
 import dev.motif.nn.Linear;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.Sequential;
 
@@ -136,11 +136,11 @@ public final class Symmetry implements Experiment {
         }
     }
 
-    static double maxAbsDiff(Module m, NDArray x, NDArray before) {
+    static double maxAbsDiff(Block m, NDArray x, NDArray before) {
         return Autodiff.noGrad(() -> m.forward(Tensor.constant(x)).value().maxAbsDiff(before));
     }
 
-    static NDArray outputs(Module m, NDArray x) {
+    static NDArray outputs(Block m, NDArray x) {
         return Autodiff.noGrad(() -> m.forward(Tensor.constant(x)).value());
     }
 
@@ -155,7 +155,7 @@ public final class Symmetry implements Experiment {
 
         NDArray x = Init.normal(rng, DType.F64, 0, 1, 4, 1, 28, 28);
         Sequential conv = SeedNets.conv(DType.F64, rng);
-        List<dev.motif.nn.Module> cl = conv.layers();
+        List<dev.motif.nn.Block> cl = conv.layers();
         NDArray before = outputs(conv, x);
         permuteFilters((Conv2d) cl.get(0), (Conv2d) cl.get(3), randomPermutation(16, rng));
         double d1 = maxAbsDiff(conv, x, before);
@@ -167,7 +167,7 @@ public final class Symmetry implements Experiment {
         rows.add(List.of("SeedNets.conv", "whole net", "16, 32", "16!·32!", powerOfTen(convTotal), ""));
 
         Sequential dense = SeedNets.dense(DType.F64, rng);
-        List<dev.motif.nn.Module> dl = dense.layers();
+        List<dev.motif.nn.Block> dl = dense.layers();
         before = outputs(dense, x);
         permuteUnits((Linear) dl.get(1), (Linear) dl.get(3), randomPermutation(256, rng));
         double e1 = maxAbsDiff(dense, x, before);

@@ -3,7 +3,7 @@ package dev.motif.lab;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
-import dev.motif.nn.Module;
+import dev.motif.nn.Block;
 import dev.motif.nn.Sequential;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class DnaMotifTest {
     /** Shifting the input by s shifts the conv's feature map by s, exactly (F64), wherever no window wraps around. */
     @Test
     void theFeatureMapShiftsWithTheInput() {
-        Module conv = detector.layers().get(0);
+        Block conv = detector.layers().get(0);
         int s = 13, length = DnaMotif.LENGTH, positions = length - DnaMotif.KERNEL + 1;
         for (int i = 0; i < 4; i++) {
             String seq = test.text()[i];
@@ -68,7 +68,7 @@ class DnaMotifTest {
     /** A motif alone (no other bases) gives the same pooled features and score wherever it sits, away from the ends. */
     @Test
     void theGlobalMaxScoreDoesNotDependOnWhereTheMotifIs() {
-        Module features = new Sequential(detector.layers().get(0), detector.layers().get(1), detector.layers().get(2));
+        Block features = new Sequential(detector.layers().get(0), detector.layers().get(1), detector.layers().get(2));
         int margin = DnaMotif.KERNEL - 1;
         NDArray pooled0 = null, logits0 = null;
         for (int p = margin; p + 7 + margin <= DnaMotif.LENGTH; p += 9) {
@@ -95,11 +95,11 @@ class DnaMotifTest {
         assertTrue(r.findings().get(1).contains(String.format(java.util.Locale.ROOT, "%.3f", conv)), r.findings().toString());
     }
 
-    private static NDArray featureMap(Module conv, String seq) {
+    private static NDArray featureMap(Block conv, String seq) {
         return forward(conv, seq);
     }
 
-    private static NDArray forward(Module m, String seq) {
+    private static NDArray forward(Block m, String seq) {
         return Autodiff.noGrad(() -> m.forward(Tensor.constant(DnaMotif.oneHot(seq))).value());
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node of a model: it registers its parameters and child modules explicitly, by name.
+ * A node of a model (a module, in PyTorch's word): it registers its parameters and child
+ * blocks explicitly, by name. It is called {@code Block} rather than {@code Module} because
+ * {@code java.lang.Module} is imported implicitly everywhere, so {@code import dev.motif.nn.*}
+ * made every use of {@code Module} ambiguous, a compile error.
  *
  * <p>Sharing is registration of the same object twice: the same {@link Parameter} under two
  * names (tied embeddings), or the same child module in two places (a Siamese encoder, an RNN
@@ -26,15 +29,15 @@ import java.util.Map;
  * the parameters.
  *
  * <pre>{@code
- * class Twice extends Module {
+ * class Twice extends Block {
  *     final Linear layer = child("layer", new Linear(4, 4, DType.F64, rng));
  *     Twice() { child("again", layer); }       // the same layer at a second site
  *     public Tensor forward(Tensor x) { return layer.forward(layer.forward(x)); }
  * }
  * }</pre>
  */
-public abstract class Module {
-    /** Parameters and children in registration order: values are Parameter or Module. */
+public abstract class Block {
+    /** Parameters and children in registration order: values are Parameter or Block. */
     private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>();
     /** State that is not trained (running statistics), kept apart so that no optimizer sees it. */
     private final LinkedHashMap<String, NDArray> buffers = new LinkedHashMap<>();
@@ -47,7 +50,7 @@ public abstract class Module {
     }
 
     /** Registers a child module under a local name and returns it. */
-    protected final <M extends Module> M child(String name, M m) {
+    protected final <M extends Block> M child(String name, M m) {
         if (m == this) throw new IllegalArgumentException(getClass().getSimpleName() + ": a module cannot be its own child ('" + name + "')");
         register(name, m);
         return m;
@@ -99,11 +102,11 @@ public abstract class Module {
         return new ArrayList<>(namedBuffers().values());
     }
 
-    private void collectBuffers(String prefix, Map<String, NDArray> out, Map<Module, Boolean> seen) {
+    private void collectBuffers(String prefix, Map<String, NDArray> out, Map<Block, Boolean> seen) {
         if (seen.put(this, Boolean.TRUE) != null) return;
         for (Map.Entry<String, NDArray> e : buffers.entrySet()) out.put(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue());
         for (Map.Entry<String, Object> e : slots.entrySet()) {
-            if (e.getValue() instanceof Module m) m.collectBuffers(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out, seen);
+            if (e.getValue() instanceof Block m) m.collectBuffers(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out, seen);
         }
     }
 
@@ -142,22 +145,22 @@ public abstract class Module {
         return out;
     }
 
-    private void collect(String prefix, List<ParameterUse> out, Map<Module, Boolean> onPath) {
+    private void collect(String prefix, List<ParameterUse> out, Map<Block, Boolean> onPath) {
         if (onPath.put(this, Boolean.TRUE) != null) {
             throw new IllegalStateException("module cycle: " + getClass().getSimpleName() + " at '" + prefix + "' contains itself");
         }
         for (Map.Entry<String, Object> e : slots.entrySet()) {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             if (e.getValue() instanceof Parameter p) out.add(new ParameterUse(path, p));
-            else ((Module) e.getValue()).collect(path, out, onPath);
+            else ((Block) e.getValue()).collect(path, out, onPath);
         }
         onPath.remove(this);
     }
 
     /** Direct children with their local names, in registration order. */
-    public final Map<String, Module> children() {
-        Map<String, Module> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : slots.entrySet()) if (e.getValue() instanceof Module m) out.put(e.getKey(), m);
+    public final Map<String, Block> children() {
+        Map<String, Block> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : slots.entrySet()) if (e.getValue() instanceof Block m) out.put(e.getKey(), m);
         return out;
     }
 
@@ -179,7 +182,7 @@ public abstract class Module {
             return;
         }
         Object child = slots.get(path.substring(0, dot));
-        if (!(child instanceof Module m)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + path.substring(0, dot) + "'");
+        if (!(child instanceof Block m)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + path.substring(0, dot) + "'");
         m.replaceParameter(path.substring(dot + 1), p);
     }
 
@@ -196,14 +199,14 @@ public abstract class Module {
     }
 
     /** Switches this module and its children to training (true) or evaluation (false) behaviour. */
-    public Module train(boolean on) {
+    public Block train(boolean on) {
         training = on;
-        for (Module m : children().values()) m.train(on);
+        for (Block m : children().values()) m.train(on);
         return this;
     }
 
     /** {@code train(false)}. */
-    public final Module eval() {
+    public final Block eval() {
         return train(false);
     }
 
@@ -222,7 +225,7 @@ public abstract class Module {
      * <p>The default serves modules without parameters (activations, pooling, reshapes), which
      * have nothing to copy and return themselves; a module with parameters must override it.
      */
-    public Module untie() {
+    public Block untie() {
         if (parameters().isEmpty()) return this;
         throw new UnsupportedOperationException(describe() + " (" + getClass().getName()
                 + ") has parameters but does not implement untie(); override it to return its unshared counterpart");
@@ -234,7 +237,7 @@ public abstract class Module {
      * of any image size, but its locally connected twin has one kernel per output position, so it
      * needs the input's spatial size. The default ignores the shape and calls {@link #untie()}.
      */
-    public Module untie(int... inputShape) {
+    public Block untie(int... inputShape) {
         return untie();
     }
 
