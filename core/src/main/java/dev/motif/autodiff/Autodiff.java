@@ -51,6 +51,40 @@ public final class Autodiff {
         });
     }
 
+    /** Observers installed by {@link #observe}, innermost last, per thread; a count first so ops pay one read when there are none. */
+    private static volatile int observers;
+    private static final ThreadLocal<ArrayDeque<OpObserver>> OBSERVERS = ThreadLocal.withInitial(ArrayDeque::new);
+
+    /**
+     * Runs {@code body} calling {@code observer} for every op computed on this thread meanwhile
+     * (nested observers all see each op). The ops inside backward rules are seen too when
+     * backward runs inside the body.
+     */
+    public static <T> T observe(OpObserver observer, Supplier<T> body) {
+        if (observer == null) throw new IllegalArgumentException("observe: observer must not be null");
+        ArrayDeque<OpObserver> stack = OBSERVERS.get();
+        synchronized (Autodiff.class) {
+            observers++;
+        }
+        stack.addLast(observer);
+        try {
+            return body.get();
+        } finally {
+            stack.removeLastOccurrence(observer);
+            synchronized (Autodiff.class) {
+                observers--;
+            }
+        }
+    }
+
+    static boolean observing() {
+        return observers > 0 && !OBSERVERS.get().isEmpty();
+    }
+
+    static void observed(String op, Tensor[] inputs, Tensor output) {
+        for (OpObserver o : OBSERVERS.get()) o.op(op, inputs, output);
+    }
+
     static boolean anomalyDetection() {
         return ANOMALY.get()[0];
     }

@@ -76,6 +76,11 @@ public class Tensor {
         this.value = v;
     }
 
+    /**
+     * Whether gradients flow to this tensor: true for a variable and for anything computed from
+     * one while recording, false for constants. A frozen {@code Parameter} answers false, so ops
+     * record nothing for it and backward leaves it alone.
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -142,7 +147,7 @@ public class Tensor {
 
     @Override
     public String toString() {
-        return "Tensor(" + value + (node != null ? ", op=" + node.op : requiresGrad ? ", leaf" : "") + ")";
+        return "Tensor(" + value + (node != null ? ", op=" + node.op : requiresGrad() ? ", leaf" : "") + ")";
     }
 
     // ---------------------------------------------------------------- recording
@@ -150,9 +155,15 @@ public class Tensor {
     /** Records {@code out} as produced by {@code op} from {@code inputs} (or returns a constant when nothing needs a gradient). */
     static Tensor record(String op, NDArray out, Node.Backward backward, Tensor... inputs) {
         if (Autodiff.anomalyDetection()) Autodiff.checkFinite(op, out, inputs);
+        Tensor result = recorded(op, out, backward, inputs);
+        if (Autodiff.observing()) Autodiff.observed(op, inputs, result);
+        return result;
+    }
+
+    private static Tensor recorded(String op, NDArray out, Node.Backward backward, Tensor... inputs) {
         if (!Autodiff.isGradEnabled()) return new Tensor(out, false);
         boolean needs = false;
-        for (Tensor t : inputs) needs |= t.requiresGrad;
+        for (Tensor t : inputs) needs |= t.requiresGrad();
         if (!needs) return new Tensor(out, false);
         return new Tensor(out, true, new Node(op, inputs, backward));
     }
@@ -178,8 +189,8 @@ public class Tensor {
     public Tensor mul(Tensor o) {
         Tensor a = this;
         return record("mul", value.mul(o.value), g -> new Tensor[] {
-                a.requiresGrad ? g.mul(o).sumTo(a.shape()) : null,
-                o.requiresGrad ? g.mul(a).sumTo(o.shape()) : null}, a, o);
+                a.requiresGrad() ? g.mul(o).sumTo(a.shape()) : null,
+                o.requiresGrad() ? g.mul(a).sumTo(o.shape()) : null}, a, o);
     }
 
     public Tensor div(Tensor o) {
@@ -215,8 +226,8 @@ public class Tensor {
         NDArray out = value.pow(y.value);
         Tensor[] self = new Tensor[1];
         self[0] = record("pow", out, g -> new Tensor[] {
-                a.requiresGrad ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
-                y.requiresGrad ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
+                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
+                y.requiresGrad() ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
                 a, y);
         return self[0];
     }
@@ -402,9 +413,9 @@ public class Tensor {
         boolean ta = transposeThis, tb = transposeOther;
         // C = op(A)·op(B): for each of the four cases, dA and dB in the stored layouts of A and B.
         return record("matmul", value.matmul(o.value, ta, tb), g -> new Tensor[] {
-                a.requiresGrad ? (ta ? (tb ? o.matmul(g, true, true) : o.matmul(g, false, true))
+                a.requiresGrad() ? (ta ? (tb ? o.matmul(g, true, true) : o.matmul(g, false, true))
                                      : (tb ? g.matmul(o, false, false) : g.matmul(o, false, true))).sumTo(a.shape()) : null,
-                o.requiresGrad ? (tb ? (ta ? g.matmul(a, true, true) : g.matmul(a, true, false))
+                o.requiresGrad() ? (tb ? (ta ? g.matmul(a, true, true) : g.matmul(a, true, false))
                                      : (ta ? a.matmul(g, false, false) : a.matmul(g, true, false))).sumTo(o.shape()) : null}, a, o);
     }
 
@@ -500,8 +511,8 @@ public class Tensor {
         NDArray out = Convolution.conv2d(value, w.value, sh, sw, ph, pw, dh, dw, groups);
         int h = shape(2), wd = shape(3), kh = w.shape(2), kw = w.shape(3);
         return record("conv2d", out, g -> new Tensor[] {
-                x.requiresGrad ? conv2dInputGrad(g, w, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
-                w.requiresGrad ? conv2dWeightGrad(x, g, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, x, w);
+                x.requiresGrad() ? conv2dInputGrad(g, w, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
+                w.requiresGrad() ? conv2dWeightGrad(x, g, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, x, w);
     }
 
     /** The gradient of {@link #conv2d} in its input: {@code gy} (N, O, outH, outW) back to (N, C, h, wd) (a transposed convolution). */
@@ -511,8 +522,8 @@ public class Tensor {
         int kh = w.shape(2), kw = w.shape(3);
         // Linear in gy and in w: <ḡ, inputGrad(gy, w)> = <conv2d(ḡ, w), gy> = <weightGrad(ḡ, gy), w>.
         return record("conv2dInputGrad", out, g -> new Tensor[] {
-                gy.requiresGrad ? g.conv2d(w, sh, sw, ph, pw, dh, dw, groups) : null,
-                w.requiresGrad ? conv2dWeightGrad(g, gy, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, gy, w);
+                gy.requiresGrad() ? g.conv2d(w, sh, sw, ph, pw, dh, dw, groups) : null,
+                w.requiresGrad() ? conv2dWeightGrad(g, gy, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, gy, w);
     }
 
     /** The gradient of {@link #conv2d} in its kernel: (O, C/groups, kh, kw), summed over images and positions. */
@@ -522,8 +533,8 @@ public class Tensor {
         int h = x.shape(2), wd = x.shape(3);
         // <ḡ, weightGrad(x, gy)> = <inputGrad(gy, ḡ), x> = <conv2d(x, ḡ), gy>.
         return record("conv2dWeightGrad", out, g -> new Tensor[] {
-                x.requiresGrad ? conv2dInputGrad(gy, g, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
-                gy.requiresGrad ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
+                x.requiresGrad() ? conv2dInputGrad(gy, g, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
+                gy.requiresGrad() ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
     }
 
     /** Converts to another dtype; the gradient converts back. */
