@@ -50,7 +50,8 @@ import java.util.random.RandomGenerator;
                 "",
                 "1. One 2x2 kernel used at the four positions of a 3x3 image, and the gradient it collects from them.",
                 "2. A small model that uses one Linear layer twice, trained with plain gradient descent.",
-                "3. Its sharing report: unique parameters against the nominal (unshared) count.",
+                "3. Its sharing report: registered sites and the uses traced from one forward, against the unique count;",
+                "   and its untied twin, every site its own copy, computing the same outputs.",
                 "4. A checkpoint saved and loaded into a fresh model: same outputs, tie restored.",
                 "5-8. The quick versions of the four experiments of motif lab (one seed, small sizes, shipped or",
                 "     synthetic data): data-efficiency, dna-motif, symmetry, downsides. They report what they measure;",
@@ -99,7 +100,7 @@ public final class TourCommand implements Callable<Integer> {
         Trained trained = trainSharedLayerNet(seed, 300, 0.1, out);
 
         heading("What the model shares");
-        out.print(SharingReport.of(trained.model()).toTable());
+        whatTheModelShares(trained, out);
 
         heading("Checkpoint round trip");
         Path dir = outDir != null ? Files.createDirectories(outDir) : Files.createTempDirectory("motif-tour");
@@ -186,27 +187,26 @@ public final class TourCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- step: training with a shared layer
 
     /**
-     * y = head(tanh(layer(tanh(layer(x))))): one Linear layer registered and used at two sites
-     * ("first" and "second"), so its weight and bias are shared, then an unshared head.
+     * y = head(tanh(layer(tanh(layer(x))))): one Linear layer registered at two sites ("first"
+     * and "second") and used at both, so its weight and bias are shared, then an unshared head.
+     * It reads each site through its slot, so untie() can give each site its own copy.
      */
     static final class SharedLayerNet extends Block {
-        private final Linear layer;
-        private final Linear head;
-
         SharedLayerNet(RandomGenerator rng) {
-            layer = child("first", new Linear(4, 4, DType.F64, rng));
+            Linear layer = child("first", new Linear(4, 4, DType.F64, rng));
             child("second", layer);
-            head = child("head", new Linear(4, 1, DType.F64, rng));
+            child("head", new Linear(4, 1, DType.F64, rng));
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            return head.forward(layer.forward(layer.forward(x).tanh()).tanh());
+            Linear first = child("first"), second = child("second"), head = child("head");
+            return head.forward(second.forward(first.forward(x).tanh()).tanh());
         }
 
         @Override
         public String describe() {
-            return "SharedLayerNet(" + layer.describe() + " used twice, " + head.describe() + " head)";
+            return "SharedLayerNet(" + children().get("first").describe() + " used twice, " + children().get("head").describe() + " head)";
         }
     }
 
@@ -244,6 +244,26 @@ public final class TourCommand implements Callable<Integer> {
         check(last < first, "training should reduce the loss, but it went from " + first + " to " + last);
         out.printf("  loss fell from %.6f to %.6f%n", first, last);
         return new Trained(model, x, first, last);
+    }
+
+    // ---------------------------------------------------------------- step: what the model shares
+
+    /**
+     * The sharing report, registered sites against the uses traced from one forward on the
+     * training inputs, and the untied twin: every site its own copy, the same outputs.
+     */
+    static SharingReport whatTheModelShares(Trained trained, PrintWriter out) {
+        SharedLayerNet model = trained.model();
+        SharingReport r = SharingReport.of(model, trained.inputs());
+        for (String line : r.toTable().split("\n")) out.println("  " + line);
+        check(r.uniqueCount() == 25 && r.nominalCount() == 45 && r.usedCount() == 45,
+                "the report should count 25 unique values standing for 45, got " + r.uniqueCount() + ", " + r.nominalCount() + " and " + r.usedCount());
+        Block twin = model.untie();
+        double diff = maxAbsDiff(model, twin, trained.inputs());
+        out.printf("  untie(): a twin with every site its own copy, %,d parameters, max |output difference| = %s%n", twin.parameterCount(), num(diff));
+        check(twin.parameterCount() == 45 && diff <= 1e-12, "the untied twin should hold 45 values and compute the same outputs, got "
+                + twin.parameterCount() + " and a difference of " + diff);
+        return r;
     }
 
     // ---------------------------------------------------------------- step: checkpoint round trip

@@ -69,7 +69,9 @@ class TourCommandTest {
         assertFalse(r.out().contains("Step 6: "), r.out());
         assertTrue(r.out().contains("check: both within 4 standard errors of the values the data were made from"), r.out());
         assertTrue(r.out().contains("output [[12, 16], [24, 28]]"), r.out());
-        assertTrue(r.out().contains("sharing ratio 1.80x"), r.out());
+        assertTrue(r.out().contains("if every registered site had its own copy: 45 (1.80x)"), r.out());
+        assertTrue(r.out().contains("registered sites and traced uses agree"), r.out());
+        assertTrue(r.out().contains("untie(): a twin with every site its own copy, 45 parameters, max |output difference| = 0"), r.out());
         assertTrue(r.out().contains("checkpoint round trip: OK"), r.out());
         assertTrue(Files.isRegularFile(dir.resolve("tour.safetensors")));
     }

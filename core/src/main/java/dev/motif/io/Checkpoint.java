@@ -261,7 +261,7 @@ public final class Checkpoint {
             for (int i : g) {
                 if (uses.get(i).parameter() != owner) {
                     String path = uses.get(i).path();
-                    actions.add(() -> model.replaceParameter(path, owner));
+                    actions.add(() -> model.tie(path, owner));
                 }
             }
             actions.add(() -> owner.set(value));

@@ -26,6 +26,12 @@ public final class Activation extends Block {
         return f.apply(x);
     }
 
+    /** Elementwise: the shape passes through. */
+    @Override
+    public int[] outputShape(int... inputShape) {
+        return inputShape.clone();
+    }
+
     @Override
     public String describe() {
         return name;

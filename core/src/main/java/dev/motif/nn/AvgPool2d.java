@@ -38,6 +38,13 @@ public final class AvgPool2d extends Block {
     }
 
     @Override
+    public int[] outputShape(int... in) {
+        PoolArgs.shape(describe(), in, 4, "(N, C, H, W)");
+        return new int[] {in[0], in[1], PoolArgs.extent(describe(), "height", in[2], kernel, stride, padding),
+                PoolArgs.extent(describe(), "width", in[3], kernel, stride, padding)};
+    }
+
+    @Override
     public String describe() {
         return PoolArgs.describe("AvgPool2d", kernel, stride, padding);
     }

@@ -73,26 +73,24 @@ public abstract class BatchNorm extends Block {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (!acceptsRank(x.rank()) || x.shape(1) != features) {
-            throw new IllegalArgumentException(describe() + ": input must have shape " + layouts() + " with C = " + features
-                    + ", got " + Shapes.str(x.shape()));
-        }
-        if (x.dtype() != weight().dtype()) {
+        outputShape(x.shape());
+        Tensor w = use("weight"), b = use("bias");
+        if (x.dtype() != w.dtype()) {
             throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + ", the layer is "
-                    + weight().dtype() + "; convert one with to()");
+                    + w.dtype() + "; convert the input or the model with to()");
         }
         int[] channel = Normalization.channelShape(features, x.rank());
         if (!isTraining()) {
             Tensor mean = Tensor.constant(runningMean().reshape(channel));
             Tensor std = Tensor.constant(runningVar().add(eps).sqrt().reshape(channel));
-            return Normalization.affine(x.sub(mean).div(std), weight(), bias(), channel);
+            return Normalization.affine(x.sub(mean).div(std), w, b, channel);
         }
         long count = x.size() / features;
         if (count < 2) {
             throw new IllegalArgumentException(describe() + ": training needs more than one value per channel to estimate a variance, got input "
                     + Shapes.str(x.shape()) + " (switch to eval() for single samples)");
         }
-        Tensor y = Normalization.batchNorm(x, weight(), bias(), eps);
+        Tensor y = Normalization.batchNorm(x, w, b, eps);
         updateRunningStatistics(x.value(), count);
         return y;
     }
@@ -105,19 +103,14 @@ public abstract class BatchNorm extends Block {
         runningVar().assign(runningVar().mul(1 - momentum).add(unbiased.mul(momentum)));
     }
 
-    /** Copies this layer's parameters, running statistics and mode into {@code copy}, a fresh layer of the same geometry. */
-    <B extends BatchNorm> B copyInto(B copy) {
-        copy.weight().set(weight().value().copy());
-        copy.bias().set(bias().value().copy());
-        copy.runningMean().assign(runningMean());
-        copy.runningVar().assign(runningVar());
-        copy.train(isTraining());
-        return copy;
-    }
-
-    /** An independent copy: a batch norm shares nothing across positions, so untying only copies it (statistics included). */
+    /** The input's shape, which must be one of {@link #layouts()} with C = the number of features. */
     @Override
-    public abstract BatchNorm untie();
+    public int[] outputShape(int... in) {
+        if (!acceptsRank(in.length) || in[1] != features) {
+            throw new IllegalArgumentException(describe() + ": input must have shape " + layouts() + " with C = " + features + ", got " + Shapes.str(in));
+        }
+        return in.clone();
+    }
 
     @Override
     public String describe() {

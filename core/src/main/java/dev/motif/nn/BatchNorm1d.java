@@ -33,8 +33,9 @@ public final class BatchNorm1d extends BatchNorm {
         return "(N, C) or (N, C, L)";
     }
 
+    /** An independent copy, running statistics included. */
     @Override
     public BatchNorm1d untie() {
-        return copyInto(new BatchNorm1d(numFeatures(), eps(), momentum(), weight().dtype()));
+        return (BatchNorm1d) super.untie();
     }
 }

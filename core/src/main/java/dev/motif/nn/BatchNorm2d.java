@@ -27,8 +27,9 @@ public final class BatchNorm2d extends BatchNorm {
         return "(N, C, H, W)";
     }
 
+    /** An independent copy, running statistics included. */
     @Override
     public BatchNorm2d untie() {
-        return copyInto(new BatchNorm2d(numFeatures(), eps(), momentum(), weight().dtype()));
+        return (BatchNorm2d) super.untie();
     }
 }

@@ -29,10 +29,9 @@ public final class Conv1d extends ConvLayer {
     @Override
     public LocallyConnected1d untie(int... inputShape) {
         int[] out = outputShape(inputShape);
-        LocallyConnected1d lc = new LocallyConnected1d(geom.inC, geom.outC, inputShape[2], geom.kw, geom.options,
-                weight().dtype(), new java.util.SplittableRandom(0));
         NDArray[] v = untiedValues(new int[] {out[2]});
-        lc.load(v[0], v[1]);
+        LocallyConnected1d lc = new LocallyConnected1d(geom.inC, geom.outC, inputShape[2], geom.kw, geom.options, v[0], v[1]);
+        lc.train(isTraining());
         return lc;
     }
 

@@ -45,10 +45,9 @@ public final class Conv2d extends ConvLayer {
     @Override
     public LocallyConnected2d untie(int... inputShape) {
         int[] out = outputShape(inputShape);
-        LocallyConnected2d lc = new LocallyConnected2d(geom.inC, geom.outC, inputShape[2], inputShape[3], geom.kh, geom.kw, geom.options,
-                weight().dtype(), new java.util.SplittableRandom(0));
         NDArray[] v = untiedValues(new int[] {out[2], out[3]});
-        lc.load(v[0], v[1]);
+        LocallyConnected2d lc = new LocallyConnected2d(geom.inC, geom.outC, inputShape[2], inputShape[3], geom.kh, geom.kw, geom.options, v[0], v[1]);
+        lc.train(isTraining());
         return lc;
     }
 

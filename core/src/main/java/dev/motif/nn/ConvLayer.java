@@ -54,12 +54,14 @@ abstract class ConvLayer extends Block {
     @Override
     public Tensor forward(Tensor x) {
         int[] out = geom.outputShape(describe(), x.shape());
-        if (x.dtype() != weight().dtype()) {
-            throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are " + weight().dtype());
+        Tensor w = use("weight");
+        if (x.dtype() != w.dtype()) {
+            throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are " + w.dtype()
+                    + "; convert the input or the model with to()");
         }
         int o = geom.outC;
-        Tensor y = geom.convolve(x, weight());
-        if (geom.options.bias()) y = y.add(bias().reshape(geom.spatialRank == 1 ? new int[] {o, 1} : new int[] {o, 1, 1}));
+        Tensor y = geom.convolve(x, w);
+        if (geom.options.bias()) y = y.add(use("bias").reshape(geom.spatialRank == 1 ? new int[] {o, 1} : new int[] {o, 1, 1}));
         return y.reshape(out);
     }
 
@@ -94,14 +96,14 @@ abstract class ConvLayer extends Block {
     /** The kernel as [positions, out, in/groups·k...] with every position a copy, and the bias as [out, ...spatial]. */
     NDArray[] untiedValues(int[] outSpatial) {
         int positions = Shapes.size(outSpatial), o = geom.outC;
-        NDArray w = weight().value().reshape(o, -1);
+        NDArray w = dev.motif.autodiff.Autodiff.noGrad(() -> use("weight")).value().reshape(o, -1);
         NDArray kernel = w.reshape(1, o, w.shape(1)).broadcastTo(positions, o, w.shape(1)); // broadcastTo copies
         NDArray b = null;
         if (geom.options.bias()) {
             int[] bs = new int[outSpatial.length + 1];
             bs[0] = o;
             System.arraycopy(outSpatial, 0, bs, 1, outSpatial.length);
-            b = bias().value().reshape(o, 1).broadcastTo(o, positions).reshape(bs);
+            b = dev.motif.autodiff.Autodiff.noGrad(() -> use("bias")).value().reshape(o, 1).broadcastTo(o, positions).reshape(bs);
         }
         return new NDArray[] {kernel, b};
     }

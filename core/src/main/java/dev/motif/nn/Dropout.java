@@ -40,6 +40,12 @@ public final class Dropout extends Block {
         return x.mul(Tensor.constant(mask));
     }
 
+    /** Elementwise: the shape passes through. */
+    @Override
+    public int[] outputShape(int... inputShape) {
+        return inputShape.clone();
+    }
+
     @Override
     public String describe() {
         return "Dropout(" + p + ")";

@@ -24,6 +24,15 @@ public final class GlobalMaxPool extends Block {
     }
 
     @Override
+    public int[] outputShape(int... in) {
+        if (in.length < 3) {
+            throw new IllegalArgumentException("GlobalMaxPool: input must have shape (N, C, ...) with at least one axis after C, got " + Shapes.str(in));
+        }
+        for (int e : in) if (e <= 0) throw new IllegalArgumentException("GlobalMaxPool: input shape " + Shapes.str(in) + " has a non-positive extent");
+        return new int[] {in[0], in[1]};
+    }
+
+    @Override
     public String describe() {
         return "GlobalMaxPool";
     }

@@ -59,25 +59,29 @@ public final class LayerNorm extends Block {
 
     @Override
     public Tensor forward(Tensor x) {
-        int k = shape.length, r = x.rank();
-        if (r < k || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(x.shape(), r - k, r), shape)) {
-            throw new IllegalArgumentException(describe() + ": input of shape " + Shapes.str(x.shape()) + " must end in " + Shapes.str(shape));
-        }
-        if (x.dtype() != weight().dtype()) {
+        outputShape(x.shape());
+        Tensor w = use("weight"), b = use("bias");
+        if (x.dtype() != w.dtype()) {
             throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + ", the layer is "
-                    + weight().dtype() + "; convert one with to()");
+                    + w.dtype() + "; convert the input or the model with to()");
         }
-        return Normalization.layerNorm(x, shape, weight(), bias(), eps);
+        return Normalization.layerNorm(x, shape, w, b, eps);
     }
 
-    /** An independent copy: layer norm shares nothing across positions, so untying only copies it. */
+    /** The input's shape, which must end in the normalised shape. */
+    @Override
+    public int[] outputShape(int... in) {
+        int k = shape.length, r = in.length;
+        if (r < k || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(in, r - k, r), shape)) {
+            throw new IllegalArgumentException(describe() + ": input of shape " + Shapes.str(in) + " must end in " + Shapes.str(shape));
+        }
+        return in.clone();
+    }
+
+    /** An independent copy: layer norm shares nothing across positions. */
     @Override
     public LayerNorm untie() {
-        LayerNorm copy = new LayerNorm(shape, eps, weight().dtype());
-        copy.weight().set(weight().value().copy());
-        copy.bias().set(bias().value().copy());
-        copy.train(isTraining());
-        return copy;
+        return (LayerNorm) super.untie();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.motif.nn;
 
 import dev.motif.array.DType;
 import dev.motif.array.Init;
+import dev.motif.array.Shapes;
 import dev.motif.autodiff.Tensor;
 
 import java.util.random.RandomGenerator;
@@ -40,22 +41,26 @@ public final class Linear extends Block {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (x.rank() == 0 || x.shape(-1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input of shape " + java.util.Arrays.toString(x.shape())
-                    + " must end in " + in);
+        outputShape(x.shape());
+        Tensor w = use("weight");
+        if (x.dtype() != w.dtype()) {
+            throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are "
+                    + w.dtype() + "; convert the input or the model with to()");
         }
         // x·Wᵀ with W read transposed in place: no copy of W forward, none of its gradient backward.
-        Tensor y = x.rank() >= 2 ? x.matmul(weight(), false, true) : x.matmul(weight().mT());
-        return hasBias ? y.add(bias()) : y;
+        Tensor y = x.rank() >= 2 ? x.matmul(w, false, true) : x.matmul(w.mT());
+        return hasBias ? y.add(use("bias")) : y;
     }
 
-    /** An independent copy: a Linear shares nothing across positions, so untying only copies it. */
+    /** The input's shape with its last extent, which must be {@code in}, replaced by {@code out}. */
     @Override
-    public Linear untie() {
-        Linear copy = new Linear(in, out, hasBias, weight().dtype(), new java.util.SplittableRandom(0));
-        copy.weight().set(weight().value().copy());
-        if (hasBias) copy.bias().set(bias().value().copy());
-        return copy;
+    public int[] outputShape(int... inputShape) {
+        if (inputShape.length == 0 || inputShape[inputShape.length - 1] != in) {
+            throw new IllegalArgumentException(describe() + ": input of shape " + Shapes.str(inputShape) + " must end in " + in);
+        }
+        int[] s = inputShape.clone();
+        s[s.length - 1] = out;
+        return s;
     }
 
     public int inFeatures() {
@@ -64,6 +69,12 @@ public final class Linear extends Block {
 
     public int outFeatures() {
         return out;
+    }
+
+    /** An independent copy: a Linear shares nothing across positions. */
+    @Override
+    public Linear untie() {
+        return (Linear) super.untie();
     }
 
     @Override

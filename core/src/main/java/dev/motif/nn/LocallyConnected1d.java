@@ -1,6 +1,7 @@
 package dev.motif.nn;
 
 import dev.motif.array.DType;
+import dev.motif.array.NDArray;
 
 import java.util.random.RandomGenerator;
 
@@ -12,17 +13,22 @@ import java.util.random.RandomGenerator;
 public final class LocallyConnected1d extends LocallyConnectedLayer {
 
     public LocallyConnected1d(int inChannels, int outChannels, int inLength, int kernel, ConvOptions options, DType dtype, RandomGenerator rng) {
-        super("LocallyConnected1d", 1, inChannels, outChannels, new int[] {inLength}, 1, kernel, options, dtype, rng);
+        super("LocallyConnected1d", 1, inChannels, outChannels, new int[] {inLength}, 1, kernel, options, dtype, rng, null, null);
+    }
+
+    /** A convolution's twin holding the given kernels and bias (see {@link Conv1d#untie(int...)}). */
+    LocallyConnected1d(int inChannels, int outChannels, int inLength, int kernel, ConvOptions options, NDArray weight, NDArray bias) {
+        super("LocallyConnected1d", 1, inChannels, outChannels, new int[] {inLength}, 1, kernel, options, weight.dtype(), null, weight, bias);
     }
 
     public int kernelSize() {
         return geom.kw;
     }
 
+    /** An independent copy: nothing is shared across positions already. */
     @Override
     public LocallyConnected1d untie() {
-        return copyInto(new LocallyConnected1d(geom.inC, geom.outC, inSpatial[0], geom.kw, geom.options, weight().dtype(),
-                new java.util.SplittableRandom(0)));
+        return (LocallyConnected1d) super.untie();
     }
 
     @Override

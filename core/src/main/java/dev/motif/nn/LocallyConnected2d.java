@@ -1,6 +1,7 @@
 package dev.motif.nn;
 
 import dev.motif.array.DType;
+import dev.motif.array.NDArray;
 
 import java.util.random.RandomGenerator;
 
@@ -15,7 +16,12 @@ public final class LocallyConnected2d extends LocallyConnectedLayer {
 
     public LocallyConnected2d(int inChannels, int outChannels, int inHeight, int inWidth, int kernelH, int kernelW, ConvOptions options,
                               DType dtype, RandomGenerator rng) {
-        super("LocallyConnected2d", 2, inChannels, outChannels, new int[] {inHeight, inWidth}, kernelH, kernelW, options, dtype, rng);
+        super("LocallyConnected2d", 2, inChannels, outChannels, new int[] {inHeight, inWidth}, kernelH, kernelW, options, dtype, rng, null, null);
+    }
+
+    /** A convolution's twin holding the given kernels and bias (see {@link Conv2d#untie(int...)}). */
+    LocallyConnected2d(int inChannels, int outChannels, int inHeight, int inWidth, int kernelH, int kernelW, ConvOptions options, NDArray weight, NDArray bias) {
+        super("LocallyConnected2d", 2, inChannels, outChannels, new int[] {inHeight, inWidth}, kernelH, kernelW, options, weight.dtype(), null, weight, bias);
     }
 
     /** A square kernel. */
@@ -32,10 +38,10 @@ public final class LocallyConnected2d extends LocallyConnectedLayer {
         return geom.kw;
     }
 
+    /** An independent copy: nothing is shared across positions already. */
     @Override
     public LocallyConnected2d untie() {
-        return copyInto(new LocallyConnected2d(geom.inC, geom.outC, inSpatial[0], inSpatial[1], geom.kh, geom.kw, geom.options,
-                weight().dtype(), new java.util.SplittableRandom(0)));
+        return (LocallyConnected2d) super.untie();
     }
 
     @Override

@@ -21,10 +21,15 @@ abstract class LocallyConnectedLayer extends Block {
     final int[] inSpatial;
     final int[] outSpatial;
 
+    /**
+     * A layer initialised uniform ±1/√fan_in from {@code rng}, or, when {@code weight} is given
+     * (a convolution's untied twin), holding {@code weight} and {@code bias} as they are, with no
+     * random numbers drawn.
+     */
     LocallyConnectedLayer(String layer, int spatialRank, int in, int out, int[] inSpatial, int kh, int kw, ConvOptions options,
-                          DType dtype, RandomGenerator rng) {
+                          DType dtype, RandomGenerator rng, NDArray weight, NDArray bias) {
         geom = ConvGeometry.of(layer, spatialRank, in, out, kh, kw, options);
-        if (dtype == null || rng == null) throw new IllegalArgumentException(layer + ": dtype and random generator must not be null");
+        if (dtype == null || rng == null && weight == null) throw new IllegalArgumentException(layer + ": dtype and random generator must not be null");
         this.inSpatial = inSpatial.clone();
         int[] probe = new int[inSpatial.length + 2];
         probe[0] = 1;
@@ -34,12 +39,12 @@ abstract class LocallyConnectedLayer extends Block {
         int positions = Shapes.size(outSpatial);
         // The same bound as the convolution it generalises: uniform ±1/√fan_in.
         double bound = 1 / Math.sqrt(geom.fanIn());
-        param("weight", new Parameter("weight", Init.uniform(rng, dtype, -bound, bound, positions, out, geom.fanIn())));
+        param("weight", new Parameter("weight", weight != null ? weight : Init.uniform(rng, dtype, -bound, bound, positions, out, geom.fanIn())));
         if (options.bias()) {
             int[] bs = new int[outSpatial.length + 1];
             bs[0] = out;
             System.arraycopy(outSpatial, 0, bs, 1, outSpatial.length);
-            param("bias", new Parameter("bias", Init.uniform(rng, dtype, -bound, bound, bs)));
+            param("bias", new Parameter("bias", weight != null ? bias : Init.uniform(rng, dtype, -bound, bound, bs)));
         }
     }
 
@@ -82,14 +87,16 @@ abstract class LocallyConnectedLayer extends Block {
     @Override
     public Tensor forward(Tensor x) {
         int[] out = outputShape(x.shape());
-        if (x.dtype() != weight().dtype()) {
-            throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are " + weight().dtype());
+        Tensor w = use("weight");
+        if (x.dtype() != w.dtype()) {
+            throw new IllegalArgumentException(describe() + ": input is " + x.dtype() + " " + Shapes.str(x.shape()) + " but the weights are " + w.dtype()
+                    + "; convert the input or the model with to()");
         }
         int n = out[0], o = geom.outC, g = geom.groups, positions = Shapes.size(outSpatial), k = geom.fanIn();
         Tensor cols = geom.columns(x).reshape(n, g, k, positions).permute(3, 1, 2, 0);     // (P, g, K, N)
-        Tensor y = weight().reshape(positions, g, o / g, k).matmul(cols)                     // (P, g, O/g, N)
+        Tensor y = w.reshape(positions, g, o / g, k).matmul(cols)                            // (P, g, O/g, N)
                 .reshape(positions, o, n).permute(2, 1, 0);                                   // (N, O, P)
-        if (geom.options.bias()) y = y.add(bias().reshape(o, positions));
+        if (geom.options.bias()) y = y.add(use("bias").reshape(o, positions));
         return y.reshape(out);
     }
 
@@ -105,19 +112,10 @@ abstract class LocallyConnectedLayer extends Block {
         return out;
     }
 
-    /** An independent copy: a locally connected layer shares nothing across positions. */
+
+    /** An independent copy: nothing is shared across positions already. */
     @Override
-    public abstract LocallyConnectedLayer untie();
-
-    /** Copies this layer's values into {@code copy} (same geometry). */
-    <L extends LocallyConnectedLayer> L copyInto(L copy) {
-        copy.weight().set(weight().value().copy());
-        if (geom.options.bias()) copy.bias().set(bias().value().copy());
-        return copy;
-    }
-
-    void load(NDArray kernel, NDArray bias) {
-        weight().set(kernel);
-        if (bias != null) bias().set(bias);
+    public LocallyConnectedLayer untie() {
+        return (LocallyConnectedLayer) super.untie();
     }
 }

@@ -38,6 +38,12 @@ public final class MaxPool1d extends Block {
     }
 
     @Override
+    public int[] outputShape(int... in) {
+        PoolArgs.shape(describe(), in, 3, "(N, C, L)");
+        return new int[] {in[0], in[1], PoolArgs.extent(describe(), "length", in[2], kernel, stride, padding)};
+    }
+
+    @Override
     public String describe() {
         return PoolArgs.describe("MaxPool1d", kernel, stride, padding);
     }

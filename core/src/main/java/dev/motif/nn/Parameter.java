@@ -13,6 +13,7 @@ import java.util.Arrays;
  */
 public final class Parameter extends Tensor {
     private final String name;
+    private boolean frozen;
 
     public Parameter(String name, NDArray value) {
         super(value, true);
@@ -39,6 +40,40 @@ public final class Parameter extends Tensor {
         replaceValue(v);
     }
 
+    /**
+     * Stops training this parameter: it is still used and saved, but ops record no gradient for
+     * it, so backward leaves it alone and an optimizer never steps it.
+     */
+    public Parameter freeze() {
+        frozen = true;
+        zeroGrad();
+        return this;
+    }
+
+    /** Trains this parameter again. */
+    public Parameter unfreeze() {
+        frozen = false;
+        return this;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    /** False while frozen. */
+    @Override
+    public boolean requiresGrad() {
+        return !frozen;
+    }
+
+    /** The value converted to another dtype, in place of the old one (what {@code Block.to} does). */
+    void convert(dev.motif.array.DType dtype) {
+        if (dtype != value().dtype()) {
+            replaceValue(value().to(dtype));
+            zeroGrad();
+        }
+    }
+
     /** Sets the accumulated gradient (for optimizers that rescale it, such as clipping). */
     public void setGrad(NDArray g) {
         if (g != null && !Arrays.equals(g.shape(), value().shape())) {
@@ -51,6 +86,6 @@ public final class Parameter extends Tensor {
 
     @Override
     public String toString() {
-        return "Parameter(" + name + ", " + value().dtype() + " " + Shapes.str(value().shape()) + ")";
+        return "Parameter(" + name + ", " + value().dtype() + " " + Shapes.str(value().shape()) + (frozen ? ", frozen" : "") + ")";
     }
 }

@@ -32,6 +32,21 @@ final class PoolArgs {
         }
     }
 
+    /** The pooled extent ⌊(in + 2·padding − kernel) / stride⌋ + 1, or an error naming the layer when the window does not fit. */
+    static int extent(String layer, String axis, int in, int kernel, int stride, int padding) {
+        long span = (long) in + 2L * padding;
+        if (span < kernel) {
+            throw new IllegalArgumentException(layer + ": input " + axis + " " + in + " (padded " + span + ") is smaller than the window " + kernel);
+        }
+        return (int) ((span - kernel) / stride + 1);
+    }
+
+    /** The input shape checked for rank, with positive extents. */
+    static void shape(String layer, int[] shape, int rank, String layout) {
+        if (shape.length != rank) throw new IllegalArgumentException(layer + ": input must have shape " + layout + ", got " + Shapes.str(shape));
+        for (int e : shape) if (e <= 0) throw new IllegalArgumentException(layer + ": input shape " + Shapes.str(shape) + " has a non-positive extent");
+    }
+
     static String describe(String name, int kernel, int stride, int padding) {
         return name + "(" + kernel + (stride != kernel ? ", stride " + stride : "") + (padding != 0 ? ", padding " + padding : "") + ")";
     }

@@ -1,33 +1,64 @@
 package dev.motif.nn;
 
 import dev.motif.array.Shapes;
+import dev.motif.autodiff.Autodiff;
+import dev.motif.autodiff.Tensor;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * What a model shares: for each unique parameter its size and every site that uses it, and for
- * the model its unique count against its nominal count (what it would hold if every use site
- * had its own copy).
+ * What a model shares, seen two ways. Registered: for each unique parameter every site that
+ * holds it (a slot, or a tie of it). Used: every op of one traced forward that consumed it, or a
+ * tie derived from it, with the path of the block that read it at that moment. The two differ
+ * where sharing happens at run time: an encoder registered once and called on both inputs of a
+ * pair, a recurrent cell called at every step. The report counts both views against the unique
+ * count (what would be stored if every site, or every use, had its own copy) and lists where
+ * they disagree.
  *
  * <pre>{@code
- * System.out.println(SharingReport.of(model));
+ * System.out.println(SharingReport.of(model));                              // registered view
+ * System.out.println(SharingReport.traced(siamese, m -> m.forward(x1, x2))); // and the uses of one forward
  * }</pre>
+ *
+ * @param model         the model's description
+ * @param entries       one per unique parameter, in registration order
+ * @param uniqueCount   values stored
+ * @param nominalCount  values if every registered site had its own copy (a tie at its nominal size)
+ * @param traced        whether {@link Entry#uses()} were traced
+ * @param usedCount     values if every traced use had its own copy; -1 when not traced
+ * @param disagreements where the registered and the traced views differ, one sentence each (empty when not traced)
  */
-public record SharingReport(String model, List<Entry> entries, long uniqueCount, long nominalCount) {
+public record SharingReport(String model, List<Entry> entries, long uniqueCount, long nominalCount, boolean traced, long usedCount,
+                            List<String> disagreements) {
 
-    /** One unique parameter: its name (path of its first use), shape, size and use sites. */
-    public record Entry(String name, int[] shape, long size, List<String> sites) {
+    /** A registered site of a parameter: its path, the tie's transform (null for the parameter itself) and the values it stands for. */
+    public record Site(String path, String transform, long nominalSize) {}
+
+    /** One op of the traced forward that consumed a parameter: the op, the path it was read at, the tie's transform (or null), the values it stands for. */
+    public record Use(String op, String path, String transform, long nominalSize) {}
+
+    /** One unique parameter: its name (path of its first site), shape, size, whether frozen, its registered sites and its traced uses. */
+    public record Entry(String name, int[] shape, long size, boolean frozen, List<Site> sites, List<Use> uses) {
         public Entry {
             shape = shape.clone();
             sites = List.copyOf(sites);
+            uses = List.copyOf(uses);
         }
 
+        /** The paths of the registered sites. */
+        public List<String> sitePaths() {
+            return sites.stream().map(Site::path).toList();
+        }
+
+        /** Shared: registered at more than one site, or used more than once. */
         public boolean shared() {
-            return sites.size() > 1;
+            return sites.size() > 1 || uses.size() > 1;
         }
 
         @Override
@@ -39,67 +70,185 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
         // two reports of the same model (say, before and after a checkpoint round trip) are equal.
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry e && name.equals(e.name) && java.util.Arrays.equals(shape, e.shape) && size == e.size && sites.equals(e.sites);
+            return o instanceof Entry e && name.equals(e.name) && java.util.Arrays.equals(shape, e.shape) && size == e.size && frozen == e.frozen
+                    && sites.equals(e.sites) && uses.equals(e.uses);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(name, java.util.Arrays.hashCode(shape), size, sites);
+            return java.util.Objects.hash(name, java.util.Arrays.hashCode(shape), size, frozen, sites, uses);
         }
 
         @Override
         public String toString() {
-            return "Entry[name=" + name + ", shape=" + Shapes.str(shape) + ", size=" + size + ", sites=" + sites + "]";
+            return "Entry[name=" + name + ", shape=" + Shapes.str(shape) + ", size=" + size + (frozen ? ", frozen" : "") + ", sites=" + sites + ", uses=" + uses + "]";
         }
     }
 
     public SharingReport {
         entries = List.copyOf(entries);
+        disagreements = List.copyOf(disagreements);
     }
 
-    /** Tabulates a module's parameters and their use sites. */
-    public static SharingReport of(Block module) {
-        Map<Parameter, List<String>> sites = new IdentityHashMap<>();
-        Map<Parameter, String> first = new LinkedHashMap<>();
-        for (ParameterUse u : module.parameterUses()) {
-            sites.computeIfAbsent(u.parameter(), k -> new ArrayList<>()).add(u.path());
-            first.putIfAbsent(u.parameter(), u.path());
+    /** The registered view: each unique parameter and the sites that hold it. */
+    public static SharingReport of(Block model) {
+        return build(model, null);
+    }
+
+    /**
+     * Both views, the uses traced from one forward on an example input: {@code model.forward(example)}.
+     * The forward runs in evaluation mode without recording a graph, and every block's mode is
+     * restored after it, so tracing changes no state (batch statistics, dropout's generator).
+     */
+    public static SharingReport of(Block model, Tensor example) {
+        return traced(model, m -> m.forward(example));
+    }
+
+    /**
+     * Both views, the uses traced from whatever {@code forward} runs on the model: a pair for a
+     * Siamese net ({@code m -> m.forward(x1, x2)}), a sequence for a recurrent layer. As in
+     * {@link #of(Block, Tensor)}, it runs in evaluation mode without a graph and changes no state.
+     */
+    public static <B extends Block> SharingReport traced(B model, Consumer<? super B> forward) {
+        Map<Block, Boolean> modes = new IdentityHashMap<>();
+        for (Block b : model.blockPaths().keySet()) modes.put(b, b.isTraining());
+        List<Trace.RawUse> uses;
+        model.train(false);
+        try {
+            uses = Trace.record(() -> Autodiff.noGrad(() -> forward.accept(model)));
+        } finally {
+            for (Map.Entry<Block, Boolean> e : modes.entrySet()) e.getKey().setTraining(e.getValue());
+        }
+        return build(model, uses);
+    }
+
+    private static SharingReport build(Block model, List<Trace.RawUse> raw) {
+        Map<Parameter, List<Site>> sites = new IdentityHashMap<>();
+        for (ParameterUse u : model.parameterUses()) {
+            sites.computeIfAbsent(u.parameter(), k -> new ArrayList<>()).add(new Site(u.path(), u.transform(), u.nominalSize()));
+        }
+        Map<Parameter, List<Use>> uses = new IdentityHashMap<>();
+        List<String> disagreements = new ArrayList<>();
+        long used = 0;
+        if (raw != null) {
+            Map<Block, List<String>> blockPaths = model.blockPaths();
+            Map<Object, int[]> turn = new HashMap<>();
+            Map<Parameter, String> foreign = new IdentityHashMap<>();
+            for (Trace.RawUse r : raw) {
+                String transform = r.tie() == null ? null : r.tie().transform().spec();
+                long nominal = r.tie() == null ? r.parameter().size() : r.tie().nominalSize();
+                String path = pathOf(r, blockPaths, sites.get(r.parameter()), transform, turn);
+                if (!sites.containsKey(r.parameter())) foreign.putIfAbsent(r.parameter(), r.op());
+                uses.computeIfAbsent(r.parameter(), k -> new ArrayList<>()).add(new Use(r.op(), path, transform, nominal));
+                used += nominal;
+            }
+            for (Map.Entry<Parameter, String> f : foreign.entrySet()) {
+                disagreements.add("parameter '" + f.getKey().name() + "' " + Shapes.str(f.getKey().shape()) + " is used (by " + f.getValue()
+                        + ") but not registered in " + model.describe() + ", so parameters() omits it and no optimizer steps it");
+            }
         }
         List<Entry> entries = new ArrayList<>();
         long unique = 0, nominal = 0;
-        // IdentityHashMap has no order; walk the unique parameters in registration order.
-        for (Parameter p : module.parameters()) {
-            List<String> s = sites.get(p);
-            entries.add(new Entry(s.get(0), p.shape(), p.size(), s));
+        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+            Parameter p = e.getValue();
+            List<Site> s = sites.get(p);
+            List<Use> u = uses.getOrDefault(p, List.of());
+            entries.add(new Entry(e.getKey(), p.shape(), p.size(), p.isFrozen(), s, u));
             unique += p.size();
-            nominal += (long) p.size() * s.size();
+            for (Site site : s) nominal += site.nominalSize();
+            if (raw != null && u.size() != s.size()) {
+                disagreements.add(e.getKey() + ": registered at " + count(s.size(), "site") + ", " + (u.isEmpty() ? "not used by the traced forward"
+                        : "used " + times(u.size()) + " (" + grouped(u) + ")"));
+            }
         }
-        return new SharingReport(module.describe(), entries, unique, nominal);
+        return new SharingReport(model.describe(), entries, unique, nominal, raw != null, raw == null ? -1 : used, disagreements);
     }
 
-    /** Nominal over unique count: how many times over the model uses each stored value, on average. */
+    /**
+     * The path a use was read at: the reading block's path and the slot; a block registered at
+     * several paths is credited to them in turn. A parameter used without a read through a slot
+     * (kept in a field) is credited to its registered sites in turn.
+     */
+    private static String pathOf(Trace.RawUse r, Map<Block, List<String>> blockPaths, List<Site> sites, String transform, Map<Object, int[]> turn) {
+        List<String> paths = r.reader() == null ? null : blockPaths.get(r.reader());
+        if (paths != null) {
+            int k = turn.computeIfAbsent(List.of(r.reader(), r.slot()), x -> new int[1])[0]++;
+            String block = paths.get(k % paths.size());
+            return block.isEmpty() ? r.slot() : block + "." + r.slot();
+        }
+        if (sites == null) return "(unregistered)";
+        List<Site> candidates = sites.stream().filter(s -> java.util.Objects.equals(s.transform(), transform)).toList();
+        if (candidates.isEmpty()) candidates = sites;
+        int k = turn.computeIfAbsent(r.parameter(), x -> new int[1])[0]++;
+        return candidates.get(k % candidates.size()).path();
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    private static String times(int n) {
+        return n == 1 ? "once" : n + " times";
+    }
+
+    /** Uses by path in order of first use: {@code encoder.weight ×2, head.weight}. */
+    private static String grouped(List<Use> uses) {
+        Map<String, Integer> n = new LinkedHashMap<>();
+        for (Use u : uses) n.merge(u.path() + (u.transform() == null ? "" : " via " + u.transform()), 1, Integer::sum);
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Integer> e : n.entrySet()) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(e.getKey()).append(e.getValue() > 1 ? " ×" + e.getValue() : "");
+        }
+        return sb.toString();
+    }
+
+    private static String sitesText(List<Site> sites) {
+        StringBuilder sb = new StringBuilder();
+        for (Site t : sites) sb.append(sb.length() > 0 ? ", " : "").append(t.path()).append(t.transform() == null ? "" : " via " + t.transform());
+        return sb.toString();
+    }
+
+    /** Registered nominal over unique count: how many times over the model's sites use each stored value, on average. */
     public double ratio() {
         return uniqueCount == 0 ? 1 : (double) nominalCount / uniqueCount;
     }
 
-    /** The entries used at more than one site. */
+    /** Traced nominal over unique count; NaN when not traced. */
+    public double usedRatio() {
+        return !traced ? Double.NaN : uniqueCount == 0 ? 1 : (double) usedCount / uniqueCount;
+    }
+
+    /** The entries registered at more than one site or used more than once. */
     public List<Entry> shared() {
         return entries.stream().filter(Entry::shared).toList();
     }
 
-    /** A plain-text table. */
+    /** A plain-text table: per parameter its sites and, when traced, its uses; the totals; where the views disagree. */
     public String toTable() {
         int w = "parameter".length();
         for (Entry e : entries) w = Math.max(w, e.name().length());
         StringBuilder sb = new StringBuilder();
         sb.append("Sharing report: ").append(model).append('\n');
-        sb.append(String.format("  %-" + w + "s  %-14s %10s  %5s  %s%n", "parameter", "shape", "size", "uses", "sites"));
+        String row = traced ? "  %-" + w + "s  %-14s %10s  %5s  %5s  %s%n" : "  %-" + w + "s  %-14s %10s  %5s  %s%n";
+        sb.append(traced ? String.format(row, "parameter", "shape", "size", "sites", "uses", "used at")
+                : String.format(row, "parameter", "shape", "size", "sites", "registered at"));
         for (Entry e : entries) {
-            sb.append(String.format("  %-" + w + "s  %-14s %10d  %5d  %s%n", e.name(), Shapes.str(e.shape()), e.size(), e.sites().size(),
-                    String.join(", ", e.sites())));
+            String size = String.format("%,d", e.size()) + (e.frozen() ? "*" : "");
+            sb.append(traced
+                    ? String.format(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), e.uses().size(), e.uses().isEmpty() ? "-" : grouped(e.uses()))
+                    : String.format(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), sitesText(e.sites())));
         }
-        sb.append(String.format("  unique parameters: %,d; nominal (every use its own copy): %,d; sharing ratio %.2fx%n",
-                uniqueCount, nominalCount, ratio()));
+        if (entries.stream().anyMatch(Entry::frozen)) sb.append("  (* frozen: kept and saved, not trained)\n");
+        sb.append(String.format("  unique parameters: %,d; if every registered site had its own copy: %,d (%.2fx)%n", uniqueCount, nominalCount, ratio()));
+        if (traced) {
+            sb.append(String.format("  if every use in the traced forward had its own copy: %,d (%.2fx)%n", usedCount, usedRatio()));
+            if (disagreements.isEmpty()) sb.append("  registered sites and traced uses agree\n");
+            else {
+                sb.append("  where registered sites and traced uses disagree:\n");
+                for (String d : disagreements) sb.append("    ").append(d).append('\n');
+            }
+        }
         return sb.toString();
     }
 

@@ -12,6 +12,7 @@ import static dev.motif.nn.NormalizationTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +71,10 @@ class DropoutTest {
         model.train(true);
         assertTrue(drop.isTraining());
         assertTrue(drop.forward(x) != x);
-        assertSame(drop, drop.untie());
+        Block twin = drop.untie();
+        assertNotSame(drop, twin);
+        twin.eval();
+        assertTrue(drop.isTraining(), "the twin has its own mode");
         assertTrue(drop.parameters().isEmpty());
     }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -213,11 +214,26 @@ class PoolingTest {
     }
 
     @Test
-    void poolsHaveNoParametersAndUntieToThemselves() {
+    void poolsHaveNoParametersAndUntieToCopiesOfTheirOwn() {
+        Tensor x = Tensor.constant(NDArray.arange(DType.F64, 2 * 3 * 6).reshape(2, 3, 6));
+        Tensor img = Tensor.constant(NDArray.arange(DType.F64, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4));
         for (Block m : new Block[] {new MaxPool2d(2), new AvgPool1d(3), new GlobalAvgPool(), new GlobalMaxPool()}) {
             assertTrue(m.parameters().isEmpty());
-            assertSame(m, m.untie());
+            Block twin = m.untie();
+            assertNotSame(m, twin);   // its own mode, so evaluating one leaves the other alone
+            Tensor in = m instanceof AvgPool1d ? x : img;
+            assertArrayEquals(m.forward(in).value().toDoubleArray(), twin.forward(in).value().toDoubleArray(), 0);
         }
+    }
+
+    @Test
+    void poolsComputeTheirOutputShapeWithoutRunning() {
+        assertArrayEquals(new int[] {2, 3, 2, 2}, new MaxPool2d(2).outputShape(2, 3, 4, 5));
+        assertArrayEquals(new int[] {1, 3, 3, 3}, new AvgPool2d(3, 2, 1).outputShape(1, 3, 6, 6));
+        assertArrayEquals(new int[] {7, 2, 4}, new MaxPool1d(3, 2, 1).outputShape(7, 2, 8));
+        assertArrayEquals(new int[] {1, 4}, new GlobalAvgPool().outputShape(1, 4, 100_000, 100_000));   // no data: any size
+        assertMessage(() -> new MaxPool2d(5).outputShape(2, 3, 4, 4), "MaxPool2d(5): input height 4 (padded 4) is smaller than the window 5");
+        assertMessage(() -> new AvgPool1d(2).outputShape(2, 3, 4, 4), "AvgPool1d(2): input must have shape (N, C, L), got [2, 3, 4, 4]");
     }
 
     private static void assertMessage(Runnable r, String start) {

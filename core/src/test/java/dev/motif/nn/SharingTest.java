@@ -176,7 +176,7 @@ class SharingTest {
         assertEquals("layer.weight", w.name());
         assertArrayEquals(new int[] {3, 3}, w.shape());
         assertEquals(9, w.size());
-        assertEquals(List.of("layer.weight", "again.weight"), w.sites());
+        assertEquals(List.of("layer.weight", "again.weight"), w.sitePaths());
         assertTrue(w.shared());
         assertEquals(2, r.shared().size());
 
@@ -185,7 +185,7 @@ class SharingTest {
         assertEquals(15, rt.uniqueCount());
         assertEquals(25, rt.nominalCount());
         assertEquals(25.0 / 15, rt.ratio(), 1e-15);
-        assertEquals(List.of("embedding", "head.weight"), rt.entries().get(0).sites());
+        assertEquals(List.of("embedding", "head.weight"), rt.entries().get(0).sitePaths());
         assertFalse(rt.entries().get(1).shared());
         assertEquals(List.of("embedding"), rt.shared().stream().map(SharingReport.Entry::name).collect(Collectors.toList()));
         String table = rt.toTable();
@@ -227,15 +227,15 @@ class SharingTest {
     }
 
     @Test
-    void replacingAParameterAtOneSiteUntiesOnlyThatSite() {
+    void tyingAnotherParameterAtOneSiteChangesOnlyThatSite() {
         Tied m = new Tied(new SplittableRandom(8));
         Parameter fresh = new Parameter("head", NDArray.zeros(DType.F64, 5, 2));
-        m.replaceParameter("head.weight", fresh);
+        m.tie("head.weight", fresh);
         assertEquals(3, m.parameters().size());
         assertSame(fresh, m.parameterUses().get(1).parameter());
         assertNotSame(m.embedding, fresh);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> m.replaceParameter("embedding", new Parameter("e", NDArray.zeros(DType.F64, 2, 5))));
+                () -> m.tie("embedding", new Parameter("e", NDArray.zeros(DType.F64, 2, 5))));
         assertTrue(e.getMessage().contains("[5, 2]") && e.getMessage().contains("[2, 5]"), e.getMessage());
     }
 

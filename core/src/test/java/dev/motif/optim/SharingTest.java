@@ -99,10 +99,10 @@ class SharingTest {
     }
 
     @Test
-    void twoLinearLayersTiedByReplaceParameterAreSteppedOnce() {
+    void twoLinearLayersTiedByOneParameterAreSteppedOnce() {
         SplittableRandom rng = new SplittableRandom(7);
         Linear a = new Linear(3, 2, false, DType.F64, rng), b = new Linear(3, 2, false, DType.F64, rng);
-        b.replaceParameter("weight", a.weight());   // tie b's weight to a's: one Parameter, two layers
+        b.tie("weight", a.weight());   // tie b's weight to a's: one Parameter, two layers
         Parameter w = a.weight();
         NDArray w0 = w.value().copy();
 
