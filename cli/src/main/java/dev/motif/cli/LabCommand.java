@@ -95,7 +95,7 @@ public final class LabCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Report report = experiment.run(settings, new StageProgress(spec.commandLine().getErr()));
+        Report report = experiment.run(settings, ProgressDisplay.auto(spec.commandLine().getErr()));
         String plot = report.figure() == null ? null : experiment.name() + ".svg";
         String markdown = report.toMarkdown(plot);
         Files.createDirectories(out);
@@ -132,27 +132,5 @@ public final class LabCommand implements Callable<Integer> {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n");
-    }
-
-    /** Progress as plain lines on stderr: one when a stage starts and at most one a second after that. */
-    static final class StageProgress implements dev.motif.lab.Progress {
-        private final PrintWriter err;
-        private String stage = "";
-        private long last;
-
-        StageProgress(PrintWriter err) {
-            this.err = err;
-        }
-
-        @Override
-        public void update(String stage, long done, long total) {
-            long now = System.nanoTime();
-            if (!stage.equals(this.stage) || now - last > 1_000_000_000L || done == total) {
-                err.printf("  %s: %d/%d%n", stage, done, total);
-                err.flush();
-                this.stage = stage;
-                last = now;
-            }
-        }
     }
 }

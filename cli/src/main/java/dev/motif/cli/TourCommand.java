@@ -309,7 +309,7 @@ public final class TourCommand implements Callable<Integer> {
         out.println("  " + experiment.summary());
         out.flush();
         long t0 = System.nanoTime();
-        Report r = experiment.run(new Settings(seed, 1, false, true, null), dev.motif.lab.Progress.none());
+        Report r = experiment.run(new Settings(seed, 1, false, true, null), dev.motif.train.ProgressListener.NONE);
         for (String line : r.table().toMarkdown().split("\n")) out.println("  " + line);
         for (String f : r.findings()) out.println("  - " + f);
         out.printf("  (%.1f s; the full version: motif lab %s)%n", (System.nanoTime() - t0) / 1e9, experiment.name());

@@ -16,6 +16,7 @@ import dev.motif.optim.SGD;
 import dev.motif.train.EpochResult;
 import dev.motif.train.Metrics;
 import dev.motif.train.TrainResult;
+import dev.motif.train.Objectives;
 import dev.motif.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -161,14 +162,16 @@ public final class TrainCommand implements Callable<Integer> {
                 num(lr), num(momentum), seed);
         out.flush();
 
-        Trainer trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(lr).momentum(momentum).build())
-                .batchSize(batch).epochs(epochs).seed(seed).listener(Progress.auto(out)).build();
-        TrainResult r = trainer.fit(train, test);
+        var trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(lr).momentum(momentum).build(), Objectives.classification(model))
+                .batchSize(batch).epochs(epochs).seed(seed).validation(test, "test").listener(ProgressDisplay.auto(out)).build();
+        // A run that diverges throws, naming the step, before anything below writes a result or a checkpoint.
+        TrainResult r = trainer.fit(train);
+        Metrics t = r.validation();
 
-        out.printf(Locale.ROOT, "test accuracy %.2f%%  test loss %.4f  (%,d images)%n", 100 * r.test().accuracy(), r.test().loss(), r.test().count());
+        out.printf(Locale.ROOT, "test accuracy %.2f%%  test loss %.4f  (%,d images)%n", 100 * t.get("accuracy"), t.loss(), t.count());
         out.printf(Locale.ROOT, "%,d parameters%s; %.0f images/s; %s in all%n", unique,
-                a == SeedNets.Arch.CONV ? String.format(Locale.ROOT, " (untied twin %,d)", untied) : "", r.imagesPerSecond(),
-                Progress.duration(r.seconds()));
+                a == SeedNets.Arch.CONV ? String.format(Locale.ROOT, " (untied twin %,d)", untied) : "", r.examplesPerSecond(),
+                ProgressDisplay.duration(r.seconds()));
         if (json != null) {
             writeJson(json, a, dt, source, nTrain, nTest, unique, untied, r);
             out.println("Wrote " + json);
@@ -178,7 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (parent != null) Files.createDirectories(parent);
             Checkpoint.save(model, save, Map.of("arch", a.toString(), "dtype", dt.toString(), "seed", Long.toString(seed),
                     "train-size", Integer.toString(nTrain), "epochs", Integer.toString(epochs),
-                    "test-accuracy", String.format(Locale.ROOT, "%.4f", r.test().accuracy())));
+                    "test-accuracy", String.format(Locale.ROOT, "%.4f", t.get("accuracy"))));
             out.println("Saved " + save);
         }
         out.flush();
@@ -205,18 +208,18 @@ public final class TrainCommand implements Callable<Integer> {
         ObjectNode p = root.putObject("parameters");
         p.put("unique", unique);
         p.put("untied", untied);
-        metrics(root.putObject("test"), r.test());
+        metrics(root.putObject("test"), r.validation());
         metrics(root.putObject("train"), r.train());
-        root.put("imagesPerSecond", r.imagesPerSecond());
+        root.put("imagesPerSecond", r.examplesPerSecond());
         root.put("seconds", r.seconds());
         ArrayNode h = root.putArray("history");
         for (EpochResult e : r.history()) {
             ObjectNode n = h.addObject();
             n.put("epoch", e.epoch());
             metrics(n.putObject("train"), e.train());
-            if (e.test() != null) metrics(n.putObject("test"), e.test());
+            if (e.validation() != null) metrics(n.putObject("test"), e.validation());
             n.put("seconds", e.epochSeconds());
-            n.put("imagesPerSecond", e.imagesPerSecond());
+            n.put("imagesPerSecond", e.examplesPerSecond());
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -224,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void metrics(ObjectNode n, Metrics m) {
-        n.put("accuracy", m.accuracy());
+        n.put("accuracy", m.get("accuracy"));
         n.put("loss", m.loss());
         n.put("count", m.count());
     }

@@ -52,6 +52,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunThatDivergesFailsNamingTheStepAndWritesNothing() {
+        Path json = dir.resolve("diverged.json"), ckpt = dir.resolve("diverged.safetensors");
+        Run r = Run.of("train", "--arch", "dense", "--data", "shipped", "--train-size", "128", "--test-size", "100", "--epochs", "2",
+                "--lr", "1e20", "--json", json.toString(), "--save", ckpt.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith("motif train: training diverged: ") && r.err().contains("at epoch 1, batch "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(!Files.exists(json) && !Files.exists(ckpt), "nothing written");
+        assertTrue(!r.out().contains("test accuracy"), r.out());
+    }
+
+    @Test
     void convTrainsReportsItsTwinAndSavesACheckpoint() throws IOException {
         Path ckpt = dir.resolve("conv.safetensors");
         JsonNode j = train("conv", "--save", ckpt.toString());

@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * @param labels     N labels, each in [0, classNames.size())
  * @param classNames the name of each class, by label
  */
-public record ImageDataset(NDArray images, int[] labels, List<String> classNames) {
+public record ImageDataset(NDArray images, int[] labels, List<String> classNames) implements DataSource<ImageDataset>, Labeled {
     /** Checks shapes and labels, copies the labels, so a dataset is valid once built. */
     public ImageDataset {
         if (images.rank() != 4) {
@@ -81,6 +81,7 @@ public record ImageDataset(NDArray images, int[] labels, List<String> classNames
     }
 
     /** Number of images. */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -101,7 +102,20 @@ public record ImageDataset(NDArray images, int[] labels, List<String> classNames
         return images.dtype();
     }
 
+    /** The images: what a model reads. */
+    @Override
+    public NDArray inputs() {
+        return images;
+    }
+
+    /** The images at {@code indices}, as {@link #subset(int[])}: a minibatch. */
+    @Override
+    public ImageDataset batch(int[] indices) {
+        return subset(indices);
+    }
+
     /** Number of classes (the length of {@link #classNames()}). */
+    @Override
     public int classes() {
         return classNames.size();
     }

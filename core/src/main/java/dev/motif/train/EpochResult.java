@@ -1,17 +1,17 @@
 package dev.motif.train;
 
 /**
- * What one epoch achieved: an event for listeners and an entry of {@link TrainResult#history()}.
+ * What one epoch achieved: an entry of {@link TrainResult#history()}.
  *
- * @param epoch           1-based epoch number
- * @param epochs          total epochs of the run
- * @param train           loss and accuracy averaged over the epoch's minibatches as they were
- *                        trained (the model changed during the epoch; no second pass)
- * @param test            the test set evaluated after the epoch, or null when there is none or
- *                        it was not evaluated after this epoch
- * @param epochSeconds    wall-clock seconds of this epoch, its evaluation included
- * @param elapsedSeconds  wall-clock seconds since the run began
- * @param imagesPerSecond training images per second of training in this epoch (evaluation excluded)
+ * @param epoch             1-based epoch number
+ * @param epochs            the most epochs the run would take (early stopping may end it sooner)
+ * @param train             the objective's running figures averaged over the epoch's batches as
+ *                          they were trained (the model changed during the epoch; no second pass)
+ * @param validation        the validation set evaluated after the epoch, or null without one
+ * @param epochSeconds      wall-clock seconds of this epoch, its evaluation included
+ * @param elapsedSeconds    wall-clock seconds since the run began
+ * @param examplesPerSecond training examples per second of training in this epoch (evaluation excluded)
  */
-public record EpochResult(int epoch, int epochs, Metrics train, Metrics test, double epochSeconds, double elapsedSeconds, double imagesPerSecond) {
+public record EpochResult(int epoch, int epochs, Metrics train, Metrics validation, double epochSeconds, double elapsedSeconds,
+                          double examplesPerSecond) {
 }

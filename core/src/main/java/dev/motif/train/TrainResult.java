@@ -5,15 +5,30 @@ import java.util.List;
 /**
  * The outcome of {@link Trainer#fit}.
  *
- * @param train           the last epoch's training metrics (running averages, see {@link EpochResult#train()})
- * @param test            the test set evaluated after the last epoch, or null without a test set
- * @param history         one entry per epoch, in order
- * @param parameters      unique trainable values of the model
- * @param imagesPerSecond training images per second of training over the whole run (evaluations excluded)
- * @param seconds         wall-clock seconds of the whole run, evaluations included
+ * @param history           one entry per epoch run, in order
+ * @param bestEpoch         the epoch whose validation metric was best (the last epoch without a validation set)
+ * @param stoppedEarly      whether early stopping ended the run before its last epoch
+ * @param restoredBest      whether the model was put back to the weights of {@code bestEpoch}
+ * @param parameters        unique trainable values of the model
+ * @param examplesPerSecond training examples per second of training over the whole run (evaluations excluded)
+ * @param seconds           wall-clock seconds of the whole run, evaluations included
  */
-public record TrainResult(Metrics train, Metrics test, List<EpochResult> history, long parameters, double imagesPerSecond, double seconds) {
+public record TrainResult(List<EpochResult> history, int bestEpoch, boolean stoppedEarly, boolean restoredBest, long parameters,
+                          double examplesPerSecond, double seconds) {
     public TrainResult {
         history = List.copyOf(history);
+    }
+
+    /** The last epoch's training figures. */
+    public Metrics train() {
+        return history.get(history.size() - 1).train();
+    }
+
+    /**
+     * The validation metrics of the weights the model holds now: the best epoch's when they were
+     * restored, else the last epoch's; null without a validation set.
+     */
+    public Metrics validation() {
+        return history.get((restoredBest ? bestEpoch : history.size()) - 1).validation();
     }
 }

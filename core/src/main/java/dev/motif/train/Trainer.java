@@ -1,250 +1,345 @@
 package dev.motif.train;
 
-import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
-import dev.motif.autodiff.Tensor;
 import dev.motif.data.Batches;
-import dev.motif.data.ImageDataset;
-import dev.motif.nn.Losses;
+import dev.motif.data.DataSource;
 import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
+import dev.motif.optim.GradClip;
 import dev.motif.optim.Optimizer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a classifier: a {@link Block} that maps images (N, C, H, W) to logits (N, classes),
- * with softmax cross-entropy, minibatches shuffled by a seed, and a given {@link Optimizer}.
+ * The one training loop: minibatches of a {@link DataSource} shuffled by a seed, the loss of an
+ * {@link Objective} backpropagated and stepped by an {@link Optimizer}, the validation split
+ * evaluated after every epoch, early stopping on a validation metric, progress to a
+ * {@link ProgressListener}. Classification, regression, pairs and several heads differ only in
+ * the objective.
  *
- * <p>The images are converted batch by batch to the model's dtype (that of its parameters), so
- * an F32 model trains in F32 and an F64 model in F64 whatever the dataset holds. The same model
- * initialisation, optimizer settings and seed give the same numbers. The trainer adds no threads
- * of its own: the BLAS and batch-parallel kernels under the model use the cores.
+ * <p>The same model initialisation, optimizer settings and seed give the same numbers. Before
+ * the first step every split is checked against the model, so data of the wrong shape fails at
+ * once, naming the split. A loss, parameter or validation metric that is not finite stops the
+ * run with a {@link TrainingDivergedException} naming the epoch and batch, before anything could
+ * save the broken weights. The trainer adds no threads of its own.
  *
  * <pre>{@code
  * TrainTest data = FashionMnist.shipped().standardized();
- * // flatten: any module mapping (N, 1, 28, 28) to (N, 784), e.g. x -> x.reshape(x.shape(0), -1)
- * Block model = new Sequential(flatten, new Linear(784, 10, DType.F32, new SplittableRandom(1)));
- * Trainer trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(0.1).momentum(0.9).build())
- *         .batchSize(64).epochs(2).seed(7).listener(progress).build();
- * TrainResult r = trainer.fit(data.train(), data.test());
- * System.out.println(r.test().accuracy());
+ * var trainer = Trainer.builder(model, SGD.builder(model.parameters()).lr(0.05).momentum(0.9).build(),
+ *                 Objectives.classification(model))
+ *         .batchSize(64).epochs(20).seed(7).validation(val).earlyStopping(3).listener(progress).build();
+ * TrainResult r = trainer.fit(data.train());
+ * System.out.println(trainer.evaluate(data.test()).get("accuracy"));
  * }</pre>
+ *
+ * @param <B> the type of a batch
  */
-public final class Trainer {
+public final class Trainer<B> {
     private final Block model;
     private final Optimizer optimizer;
-    private final int batchSize, epochs, evalBatchSize;
+    private final Objective<B> objective;
+    private final int batchSize, epochs, evalBatchSize, patience;
     private final long seed;
-    private final boolean testEveryEpoch;
-    private final TrainingListener listener;
-    private final DType dtype;
+    private final DataSource<? extends B> validation;
+    private final String validationName;
+    private final Monitor monitor;
+    private final double minDelta, clipNorm;
+    private final boolean restoreBest;
+    private final ProgressListener listener;
 
-    private Trainer(Builder b) {
+    private Trainer(Builder<B> b) {
         this.model = b.model;
         this.optimizer = b.optimizer;
+        this.objective = b.objective;
         this.batchSize = b.batchSize;
         this.epochs = b.epochs;
         this.evalBatchSize = b.evalBatchSize;
+        this.patience = b.patience;
         this.seed = b.seed;
-        this.testEveryEpoch = b.testEveryEpoch;
+        this.validation = b.validation;
+        this.validationName = b.validationName;
+        this.monitor = b.monitor != null ? b.monitor : b.objective.monitor();
+        this.minDelta = b.minDelta;
+        this.clipNorm = b.clipNorm;
+        this.restoreBest = b.restoreBest;
         this.listener = b.listener;
-        this.dtype = dtypeOf(model);
     }
 
-    /** A builder for training {@code model} with {@code optimizer}; defaults: batch 64, 1 epoch, seed 0. */
-    public static Builder builder(Block model, Optimizer optimizer) {
-        return new Builder(model, optimizer);
+    /** A builder for training {@code model} with {@code optimizer} on {@code objective}; defaults: batch 64, 1 epoch, seed 0. */
+    public static <B> Builder<B> builder(Block model, Optimizer optimizer, Objective<B> objective) {
+        return new Builder<>(model, optimizer, objective);
     }
 
-    private static DType dtypeOf(Block model) {
-        List<Parameter> ps = model.parameters();
-        if (ps.isEmpty()) throw new IllegalArgumentException("Trainer: model " + model.describe() + " has no parameters to train");
-        DType d = ps.get(0).dtype();
-        for (Parameter p : ps) {
-            if (p.dtype() != d) {
-                throw new IllegalArgumentException("Trainer: model " + model.describe() + " mixes dtypes: " + ps.get(0) + " is " + d + ", " + p + " is " + p.dtype());
-            }
-        }
-        return d;
-    }
-
-    /** The dtype the model computes in, that of its parameters. */
-    public DType dtype() {
-        return dtype;
-    }
-
-    /** Trains for the configured epochs without a test set. */
-    public TrainResult fit(ImageDataset train) {
-        return fit(train, null);
+    /** The metric the validation split is judged by. */
+    public Monitor monitor() {
+        return monitor;
     }
 
     /**
-     * Trains for the configured epochs; evaluates {@code test} (may be null) after every epoch,
-     * or after the last one only when so configured. Leaves the model in training mode.
+     * Trains for up to the configured epochs, evaluating the validation split (if any) after
+     * each; stops early when the monitored metric has not improved for {@code patience} epochs
+     * (if early stopping is on), and then, if asked, puts the best epoch's weights back. Leaves
+     * the model in training mode.
      */
-    public TrainResult fit(ImageDataset train, ImageDataset test) {
+    public TrainResult fit(DataSource<? extends B> train) {
         if (train.size() == 0) throw new IllegalArgumentException("Trainer.fit: the training set is empty");
-        if (test != null && test.classes() != train.classes()) {
-            throw new IllegalArgumentException("Trainer.fit: training set has " + train.classes() + " classes, test set " + test.classes());
+        objective.check(train, "training set");
+        if (validation != null) {
+            if (validation.size() == 0) throw new IllegalArgumentException("Trainer.fit: the " + validationName + " set is empty");
+            objective.check(validation, validationName + " set");
         }
         // One generator for the whole run: epoch k's shuffle is the k-th draw, so a seed fixes them all.
         SplittableRandom rng = new SplittableRandom(seed);
         long start = System.nanoTime(), trainNanos = 0, seen = 0, total = (long) epochs * train.size();
         List<EpochResult> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        List<Parameter> params = model.parameters();
+        double best = Double.NaN;
+        int bestEpoch = 0, sinceBest = 0;
+        Snapshot bestWeights = null;
+        boolean stopped = false;
+        for (int epoch = 1; epoch <= epochs && !stopped; epoch++) {
             long epochStart = System.nanoTime(), epochTrainNanos = 0;
             List<int[]> batches = Batches.shuffled(train.size(), batchSize, rng);
-            listener.epochStart(new EpochStart(epoch, epochs, batches.size(), train.size()));
+            String stage = "epoch " + epoch + "/" + epochs;
+            listener.stageStarted(new Stage(stage, batches.size(), "batch"));
             model.train(true);
             double lossSum = 0;
-            long correct = 0;
+            Map<String, Double> sums = new LinkedHashMap<>();
             int epochSeen = 0;
             for (int b = 0; b < batches.size(); b++) {
                 long t0 = System.nanoTime();
-                ImageDataset batch = train.subset(batches.get(b));
                 optimizer.zeroGrad();
-                Tensor logits = model.forward(Tensor.constant(batch.images().to(dtype)));
-                checkLogits(logits, batch);
-                Tensor loss = Losses.crossEntropy(logits, batch.labels());
-                loss.backward();
-                optimizer.step();
-                double l = loss.item();
+                Step s = objective.loss(train.batch(batches.get(b)));
+                double l = s.loss().item();
                 if (!Double.isFinite(l)) {
-                    throw new IllegalStateException("Trainer: loss became " + l + " at epoch " + epoch + ", batch " + (b + 1)
-                            + " (learning rate " + optimizer.lr() + " too large?)");
+                    throw new TrainingDivergedException("training diverged: the loss was " + l + " at epoch " + epoch + ", batch " + (b + 1) + " of "
+                            + batches.size() + " (learning rate " + optimizer.lr() + " too large?)", epoch, b + 1);
                 }
+                s.loss().backward();
+                if (clipNorm > 0) GradClip.clipNorm(params, clipNorm);
+                optimizer.step();
+                requireFinite(params, epoch, b + 1, batches.size());
                 long dt = System.nanoTime() - t0;
                 trainNanos += dt;
                 epochTrainNanos += dt;
-                lossSum += l * batch.size();
-                correct += correct(logits.value(), batch);
-                epochSeen += batch.size();
-                seen += batch.size();
-                listener.batchEnd(new BatchEnd(epoch, epochs, b + 1, batches.size(), epochSeen, train.size(),
-                        lossSum / epochSeen, (double) correct / epochSeen, seen, total, seconds(System.nanoTime() - start), rate(seen, trainNanos)));
+                lossSum += l * s.examples();
+                for (Map.Entry<String, Double> e : s.sums().entrySet()) sums.merge(e.getKey(), e.getValue(), Double::sum);
+                epochSeen += s.examples();
+                seen += s.examples();
+                double rate = rate(seen, trainNanos);
+                listener.stageProgress(new StageProgress(stage, b + 1, batches.size(), "batch", running(lossSum, sums, epochSeen).figures(""),
+                        seconds(System.nanoTime() - start), rate, "ex/s", rate > 0 ? (total - seen) / rate : Double.NaN));
             }
-            Metrics trainMetrics = new Metrics(lossSum / epochSeen, (double) correct / epochSeen, epochSeen);
-            Metrics testMetrics = test != null && (testEveryEpoch || epoch == epochs) ? evaluate(test) : null;
+            Metrics trainMetrics = running(lossSum, sums, epochSeen);
+            Metrics val = null;
+            if (validation != null) {
+                val = evaluate(validation);
+                String bad = val.firstNonFinite();
+                if (bad != null) {
+                    throw new TrainingDivergedException("training diverged: the " + validationName + " " + bad + " was " + val.get(bad) + " after epoch " + epoch,
+                            epoch, 0);
+                }
+                double v = val.get(monitor.metric());
+                if (monitor.improves(v, best, minDelta)) {
+                    best = v;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (restoreBest) bestWeights = Snapshot.of(model);
+                } else if (patience > 0 && ++sinceBest >= patience) {
+                    stopped = epoch < epochs;
+                }
+            } else {
+                bestEpoch = epoch;
+            }
             long now = System.nanoTime();
-            EpochResult r = new EpochResult(epoch, epochs, trainMetrics, testMetrics, seconds(now - epochStart), seconds(now - start),
-                    rate(epochSeen, epochTrainNanos));
+            EpochResult r = new EpochResult(epoch, epochs, trainMetrics, val, seconds(now - epochStart), seconds(now - start), rate(epochSeen, epochTrainNanos));
             history.add(r);
-            listener.epochEnd(r);
+            List<Figure> figures = new ArrayList<>(trainMetrics.figures("train "));
+            if (val != null) figures.addAll(val.figures(validationName + " "));
+            listener.stageEnded(new StageEnd(stage, figures, r.epochSeconds(), r.examplesPerSecond(), "ex/s"));
+            if (stopped) break;
         }
+        boolean restored = bestWeights != null && bestEpoch != history.size();
+        if (restored) bestWeights.restore();
         model.train(true);
-        EpochResult last = history.get(history.size() - 1);
-        return new TrainResult(last.train(), last.test(), history, model.parameterCount(), rate(seen, trainNanos), seconds(System.nanoTime() - start));
+        return new TrainResult(history, bestEpoch, stopped, restored, model.parameterCount(), rate(seen, trainNanos), seconds(System.nanoTime() - start));
     }
 
     /**
-     * Mean loss and accuracy of the model on {@code data}: in evaluation mode, without recording
-     * the graph, in batches. The model's mode is restored afterwards.
+     * The objective's metrics on {@code data}: in evaluation mode, without recording the graph,
+     * in batches. The model's modes are restored afterwards.
      */
-    public Metrics evaluate(ImageDataset data) {
+    public Metrics evaluate(DataSource<? extends B> data) {
         if (data.size() == 0) throw new IllegalArgumentException("Trainer.evaluate: the dataset is empty");
         boolean wasTraining = model.isTraining();
         model.eval();
         try {
-            return Autodiff.noGrad(() -> {
-                double lossSum = 0;
-                long correct = 0;
-                for (int[] idx : Batches.sequential(data.size(), evalBatchSize)) {
-                    ImageDataset batch = data.subset(idx);
-                    Tensor logits = model.forward(Tensor.constant(batch.images().to(dtype)));
-                    checkLogits(logits, batch);
-                    lossSum += Losses.crossEntropy(logits, batch.labels()).item() * batch.size();
-                    correct += correct(logits.value(), batch);
-                }
-                return new Metrics(lossSum / data.size(), (double) correct / data.size(), data.size());
-            });
+            return Autodiff.noGrad(() -> objective.evaluate(data, evalBatchSize));
         } finally {
             model.train(wasTraining);
         }
     }
 
-    private void checkLogits(Tensor logits, ImageDataset batch) {
-        if (logits.rank() != 2 || logits.shape(0) != batch.size() || logits.shape(1) != batch.classes()) {
-            throw new IllegalArgumentException("Trainer: model " + model.describe() + " gave output of shape " + Arrays.toString(logits.shape())
-                    + " for a batch of " + batch.size() + " images; expected logits [" + batch.size() + ", " + batch.classes() + "]");
+    private static Metrics running(double lossSum, Map<String, Double> sums, int seen) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("loss", lossSum / seen);
+        for (Map.Entry<String, Double> e : sums.entrySet()) v.put(e.getKey(), e.getValue() / seen);
+        return new Metrics(v, seen);
+    }
+
+    /** A step that leaves a weight non-finite is where training diverged, even when the loss before it was finite. */
+    private void requireFinite(List<Parameter> params, int epoch, int batch, int batches) {
+        for (Parameter p : params) {
+            if (!p.value().allFinite()) {
+                throw new TrainingDivergedException("training diverged: the step at epoch " + epoch + ", batch " + batch + " of " + batches
+                        + " left non-finite values in parameter '" + p.name() + "' " + java.util.Arrays.toString(p.shape())
+                        + " (learning rate " + optimizer.lr() + " too large?)", epoch, batch);
+            }
         }
     }
 
-    private static long correct(NDArray logits, ImageDataset batch) {
-        NDArray predicted = logits.argmax(1, false);
-        long c = 0;
-        for (int i = 0; i < batch.size(); i++) if ((int) predicted.getFlat(i) == batch.label(i)) c++;
-        return c;
+    /** The values of every parameter and buffer, to put back later. */
+    private record Snapshot(Map<Parameter, NDArray> params, Map<NDArray, NDArray> buffers) {
+        static Snapshot of(Block model) {
+            Map<Parameter, NDArray> p = new java.util.IdentityHashMap<>();
+            for (Parameter q : model.parameters()) p.put(q, q.value().copy());
+            Map<NDArray, NDArray> b = new java.util.IdentityHashMap<>();
+            for (NDArray a : model.buffers()) b.put(a, a.copy());
+            return new Snapshot(p, b);
+        }
+
+        void restore() {
+            for (Map.Entry<Parameter, NDArray> e : params.entrySet()) e.getKey().set(e.getValue());
+            for (Map.Entry<NDArray, NDArray> e : buffers.entrySet()) e.getKey().assign(e.getValue());
+        }
     }
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
     }
 
-    private static double rate(long images, long nanos) {
-        return nanos > 0 ? images / seconds(nanos) : 0;
+    private static double rate(long examples, long nanos) {
+        return nanos > 0 ? examples / seconds(nanos) : 0;
     }
 
     /** Options for a {@link Trainer}; {@link #build()} validates them. */
-    public static final class Builder {
+    public static final class Builder<B> {
         private final Block model;
         private final Optimizer optimizer;
-        private int batchSize = 64, epochs = 1, evalBatchSize = 500;
+        private final Objective<B> objective;
+        private int batchSize = 64, epochs = 1, evalBatchSize = 500, patience;
         private long seed;
-        private boolean testEveryEpoch = true;
-        private TrainingListener listener = TrainingListener.NONE;
+        private DataSource<? extends B> validation;
+        private String validationName = "validation";
+        private Monitor monitor;
+        private double minDelta, clipNorm;
+        private boolean restoreBest;
+        private ProgressListener listener = ProgressListener.NONE;
 
-        private Builder(Block model, Optimizer optimizer) {
-            if (model == null || optimizer == null) throw new IllegalArgumentException("Trainer: model and optimizer must not be null");
+        private Builder(Block model, Optimizer optimizer, Objective<B> objective) {
+            if (model == null || optimizer == null || objective == null) {
+                throw new IllegalArgumentException("Trainer: model, optimizer and objective must not be null");
+            }
             this.model = model;
             this.optimizer = optimizer;
+            this.objective = objective;
         }
 
-        /** Images per training step (the last batch of an epoch may be smaller). */
-        public Builder batchSize(int batchSize) {
+        /** Examples per training step (the last batch of an epoch may be smaller). */
+        public Builder<B> batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
         }
 
-        /** Passes over the training set. */
-        public Builder epochs(int epochs) {
+        /** Passes over the training set, at most (early stopping may end the run sooner). */
+        public Builder<B> epochs(int epochs) {
             this.epochs = epochs;
             return this;
         }
 
         /** Seed of the minibatch shuffling. */
-        public Builder seed(long seed) {
+        public Builder<B> seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Images per evaluation batch (memory only: the result does not depend on it beyond rounding); default 500. */
-        public Builder evalBatchSize(int evalBatchSize) {
+        /** Examples per evaluation batch (memory only: the result does not depend on it beyond rounding); default 500. */
+        public Builder<B> evalBatchSize(int evalBatchSize) {
             this.evalBatchSize = evalBatchSize;
             return this;
         }
 
-        /** Whether the test set is evaluated after every epoch (default) or only after the last. */
-        public Builder testEveryEpoch(boolean on) {
-            this.testEveryEpoch = on;
+        /** A held-out split evaluated after every epoch: what early stopping and {@link #restoreBest} judge by. */
+        public Builder<B> validation(DataSource<? extends B> validation) {
+            this.validation = validation;
+            return this;
+        }
+
+        /** As {@link #validation(DataSource)}, calling the split {@code name} in progress and messages (e.g. "test"). */
+        public Builder<B> validation(DataSource<? extends B> validation, String name) {
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("Trainer: a split needs a name");
+            this.validationName = name;
+            return validation(validation);
+        }
+
+        /** The validation metric to judge by (default: the objective's, e.g. the loss). */
+        public Builder<B> monitor(Monitor monitor) {
+            this.monitor = monitor;
+            return this;
+        }
+
+        /**
+         * Stops when the monitored validation metric has not improved by more than
+         * {@code minDelta} for {@code patience} epochs in a row, and puts the best epoch's
+         * weights back (turn that off with {@link #restoreBest(boolean)}).
+         */
+        public Builder<B> earlyStopping(int patience, double minDelta) {
+            this.patience = patience;
+            this.minDelta = minDelta;
+            this.restoreBest = true;
+            return this;
+        }
+
+        /** {@link #earlyStopping(int, double)} with no minimum improvement. */
+        public Builder<B> earlyStopping(int patience) {
+            return earlyStopping(patience, 0);
+        }
+
+        /** Whether the weights of the best validation epoch are put back at the end. */
+        public Builder<B> restoreBest(boolean on) {
+            this.restoreBest = on;
+            return this;
+        }
+
+        /** Rescales the gradients of every step to a total norm of at most {@code maxNorm} (0: off). */
+        public Builder<B> clipGradNorm(double maxNorm) {
+            this.clipNorm = maxNorm;
             return this;
         }
 
         /** Who hears about progress; default none. */
-        public Builder listener(TrainingListener listener) {
-            this.listener = listener == null ? TrainingListener.NONE : listener;
+        public Builder<B> listener(ProgressListener listener) {
+            this.listener = listener == null ? ProgressListener.NONE : listener;
             return this;
         }
 
-        public Trainer build() {
+        public Trainer<B> build() {
             if (batchSize <= 0) throw new IllegalArgumentException("Trainer: batch size must be > 0, got " + batchSize);
             if (epochs <= 0) throw new IllegalArgumentException("Trainer: epochs must be > 0, got " + epochs);
             if (evalBatchSize <= 0) throw new IllegalArgumentException("Trainer: evaluation batch size must be > 0, got " + evalBatchSize);
-            return new Trainer(this);
+            if (patience < 0) throw new IllegalArgumentException("Trainer: patience must be >= 0, got " + patience);
+            if (!(minDelta >= 0)) throw new IllegalArgumentException("Trainer: minDelta must be >= 0, got " + minDelta);
+            if (!(clipNorm >= 0)) throw new IllegalArgumentException("Trainer: the gradient norm bound must be >= 0, got " + clipNorm);
+            if ((patience > 0 || restoreBest || monitor != null) && validation == null) {
+                throw new IllegalArgumentException("Trainer: early stopping, restoreBest and monitor judge a validation split; give one with validation(...)");
+            }
+            if (model.parameters().isEmpty()) throw new IllegalArgumentException("Trainer: model " + model.describe() + " has no parameters to train");
+            return new Trainer<>(this);
         }
     }
 }

@@ -7,9 +7,9 @@ import dev.motif.data.ImageDataset;
 import dev.motif.data.TrainTest;
 import dev.motif.nn.Sequential;
 import dev.motif.optim.SGD;
-import dev.motif.train.BatchEnd;
 import dev.motif.train.Trainer;
-import dev.motif.train.TrainingListener;
+import dev.motif.train.Objectives;
+import dev.motif.train.ProgressListener;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class DataEfficiency implements Experiment {
     }
 
     @Override
-    public Report run(Settings settings, Progress progress) throws IOException {
+    public Report run(Settings settings, ProgressListener progress) throws IOException {
         String source;
         TrainTest data;
         if (settings.quick()) {
@@ -102,19 +102,12 @@ public final class DataEfficiency implements Experiment {
         int seeds = settings.seeds();
 
         long total = 0;
-        for (int n : sizes) total += 3L * seeds * Fit.steps(n, BATCH, Fit.epochsFor(n, BATCH, minSteps));
-        long[] done = {0};
-        final long totalSteps = total;
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void batchEnd(BatchEnd e) {
-                progress.update("data-efficiency", ++done[0], totalSteps);
-            }
-        };
+        for (int n : sizes) total += 3L * seeds * Training.steps(n, BATCH, Training.epochsFor(n, BATCH, minSteps));
+        Training.Steps counter = new Training.Steps("data-efficiency", total, progress);
         double[][][] acc = new double[3][sizes.length][seeds], moved = new double[3][sizes.length][seeds];
         long[] params = new long[3];
         for (int si = 0; si < sizes.length; si++) {
-            int n = sizes[si], epochs = Fit.epochsFor(n, BATCH, minSteps);
+            int n = sizes[si], epochs = Training.epochsFor(n, BATCH, minSteps);
             for (int r = 0; r < seeds; r++) {
                 long seed = settings.seed() + r;
                 ImageDataset train = data.train().subset(ImageDataset.balancedIndices(data.train().labels(), 10, n / 10, new SplittableRandom(seed)));
@@ -124,30 +117,31 @@ public final class DataEfficiency implements Experiment {
                     params[m] = models[m].parameterCount();
                     // How far training moves the first layer (for the twin: every position's own kernel) from where it started.
                     NDArray start = models[m].parameters().get(0).value().copy();
-                    Trainer t = Trainer.builder(models[m], SGD.builder(models[m].parameters()).lr(LR).momentum(0.9).build())
-                            .batchSize(BATCH).epochs(epochs).seed(seed).testEveryEpoch(false).listener(listener).build();
+                    var t = Trainer.builder(models[m], SGD.builder(models[m].parameters()).lr(LR).momentum(0.9).build(), Objectives.classification(models[m]))
+                            .batchSize(BATCH).epochs(epochs).seed(seed).listener(counter).build();
                     t.fit(train);
-                    acc[m][si][r] = t.evaluate(test).accuracy();
+                    acc[m][si][r] = t.evaluate(test).get("accuracy");
                     moved[m][si][r] = norm(models[m].parameters().get(0).value().sub(start)) / norm(start);
                 }
             }
         }
 
+        counter.finish(List.of());
         double[][] mean = new double[3][sizes.length], sd = new double[3][sizes.length];
         double[] x = new double[sizes.length];
         List<List<String>> rows = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int si = 0; si < sizes.length; si++) {
             x[si] = sizes[si];
-            int steps = Fit.steps(sizes[si], BATCH, Fit.epochsFor(sizes[si], BATCH, minSteps));
+            int steps = Training.steps(sizes[si], BATCH, Training.epochsFor(sizes[si], BATCH, minSteps));
             List<String> row = new ArrayList<>(List.of(String.format(Locale.ROOT, "%,d", sizes[si]), String.valueOf(steps)));
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("size", sizes[si]);
             run.put("steps", steps);
             for (int m = 0; m < 3; m++) {
-                mean[m][si] = Fit.mean(acc[m][si]);
-                sd[m][si] = Fit.sd(acc[m][si]);
-                row.add(Fit.meanSd(acc[m][si]));
+                mean[m][si] = Stats.mean(acc[m][si]);
+                sd[m][si] = Stats.sd(acc[m][si]);
+                row.add(Stats.meanSd(acc[m][si]));
                 run.put(MODELS[m], acc[m][si].clone());
                 run.put(MODELS[m] + " first-layer change", moved[m][si].clone());
             }
@@ -182,8 +176,8 @@ public final class DataEfficiency implements Experiment {
         int last = sizes.length - 1;
         findings.add(String.format(Locale.ROOT, "At %,d images: conv %.3f, untied conv %.3f, dense %.3f.", sizes[last], mean[0][last], mean[1][last], mean[2][last]));
         findings.add(String.format(Locale.ROOT, "Relative change of the first layer's weights in training, ‖W − W₀‖/‖W₀‖, at %,d and %,d images: conv %.3g and %.3g, untied conv %.3g and %.3g, dense %.3g and %.3g.",
-                sizes[0], sizes[last], Fit.mean(moved[0][0]), Fit.mean(moved[0][last]), Fit.mean(moved[1][0]), Fit.mean(moved[1][last]),
-                Fit.mean(moved[2][0]), Fit.mean(moved[2][last])));
+                sizes[0], sizes[last], Stats.mean(moved[0][0]), Stats.mean(moved[0][last]), Stats.mean(moved[1][0]), Stats.mean(moved[1][last]),
+                Stats.mean(moved[2][0]), Stats.mean(moved[2][last])));
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", source);

@@ -2,6 +2,8 @@ package dev.motif.lab;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.data.LabeledData;
+import dev.motif.train.ProgressListener;
 import dev.motif.nn.Activation;
 import dev.motif.nn.Conv1d;
 import dev.motif.nn.GlobalMaxPool;
@@ -102,7 +104,7 @@ public final class DnaMotif implements Experiment {
     public static Sequential trainDetector(int n, long seed) {
         Sequences train = trainingSet(n, seed);
         Sequential conv = detector(FILTERS, new SplittableRandom(seed));
-        Fit.train(conv, train.x(), train.labels(), Fit.epochsFor(n, BATCH, MIN_STEPS), BATCH, Fit.adam(conv, LR), seed, () -> {});
+        Training.classifier(conv, new LabeledData(train.x(), train.labels(), 2), Training.epochsFor(n, BATCH, MIN_STEPS), BATCH, Training.adam(conv, LR), seed, ProgressListener.NONE);
         return conv;
     }
 
@@ -112,18 +114,17 @@ public final class DnaMotif implements Experiment {
     }
 
     @Override
-    public Report run(Settings settings, Progress progress) {
+    public Report run(Settings settings, ProgressListener progress) {
         int[] sizes = sizes(settings);
         int testSize = settings.quick() ? 1000 : 2000, seeds = settings.seeds();
         Sequences test = generate(testSize, LENGTH, new SplittableRandom(settings.seed() ^ 0x7e57L));
         long total = 0;
-        for (int n : sizes) total += 2L * seeds * Fit.steps(n, BATCH, Fit.epochsFor(n, BATCH, MIN_STEPS));
-        long[] done = {0};
-        final long totalSteps = total;
+        for (int n : sizes) total += 2L * seeds * Training.steps(n, BATCH, Training.epochsFor(n, BATCH, MIN_STEPS));
+        Training.Steps counter = new Training.Steps("dna-motif", total, progress);
         double[][] shared = new double[sizes.length][seeds], untied = new double[sizes.length][seeds];
         long sharedParams = 0, untiedParams = 0;
         for (int si = 0; si < sizes.length; si++) {
-            int n = sizes[si], epochs = Fit.epochsFor(n, BATCH, MIN_STEPS);
+            int n = sizes[si], epochs = Training.epochsFor(n, BATCH, MIN_STEPS);
             for (int r = 0; r < seeds; r++) {
                 long seed = settings.seed() + r;
                 Sequences train = trainingSet(n, seed);
@@ -131,29 +132,29 @@ public final class DnaMotif implements Experiment {
                 Sequential twin = detector(FILTERS, new SplittableRandom(seed)).untie(1, 4, LENGTH);
                 sharedParams = conv.parameterCount();
                 untiedParams = twin.parameterCount();
-                Runnable tick = () -> progress.update("dna-motif", ++done[0], totalSteps);
-                Fit.train(conv, train.x(), train.labels(), epochs, BATCH, Fit.adam(conv, LR), seed, tick);
-                Fit.train(twin, train.x(), train.labels(), epochs, BATCH, Fit.adam(twin, LR), seed, tick);
-                shared[si][r] = Fit.accuracy(conv, test.x(), test.labels());
-                untied[si][r] = Fit.accuracy(twin, test.x(), test.labels());
+                Training.classifier(conv, new LabeledData(train.x(), train.labels(), 2), epochs, BATCH, Training.adam(conv, LR), seed, counter);
+                Training.classifier(twin, new LabeledData(train.x(), train.labels(), 2), epochs, BATCH, Training.adam(twin, LR), seed, counter);
+                shared[si][r] = Training.accuracy(conv, new LabeledData(test.x(), test.labels(), 2));
+                untied[si][r] = Training.accuracy(twin, new LabeledData(test.x(), test.labels(), 2));
             }
         }
 
+        counter.finish(List.of());
         List<List<String>> rows = new ArrayList<>();
         double[] x = new double[sizes.length], ms = new double[sizes.length], ss = new double[sizes.length], mu = new double[sizes.length], su = new double[sizes.length];
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int si = 0; si < sizes.length; si++) {
             int n = sizes[si];
             x[si] = n;
-            ms[si] = Fit.mean(shared[si]);
-            ss[si] = Fit.sd(shared[si]);
-            mu[si] = Fit.mean(untied[si]);
-            su[si] = Fit.sd(untied[si]);
-            int epochs = Fit.epochsFor(n, BATCH, MIN_STEPS);
-            rows.add(List.of(String.format(Locale.ROOT, "%,d", n), String.valueOf(Fit.steps(n, BATCH, epochs)), Fit.meanSd(shared[si]), Fit.meanSd(untied[si])));
+            ms[si] = Stats.mean(shared[si]);
+            ss[si] = Stats.sd(shared[si]);
+            mu[si] = Stats.mean(untied[si]);
+            su[si] = Stats.sd(untied[si]);
+            int epochs = Training.epochsFor(n, BATCH, MIN_STEPS);
+            rows.add(List.of(String.format(Locale.ROOT, "%,d", n), String.valueOf(Training.steps(n, BATCH, epochs)), Stats.meanSd(shared[si]), Stats.meanSd(untied[si])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("size", n);
-            m.put("steps", Fit.steps(n, BATCH, epochs));
+            m.put("steps", Training.steps(n, BATCH, epochs));
             m.put("conv", shared[si].clone());
             m.put("untied", untied[si].clone());
             runs.add(m);

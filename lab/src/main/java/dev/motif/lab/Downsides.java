@@ -2,6 +2,8 @@ package dev.motif.lab;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.data.LabeledData;
+import dev.motif.train.ProgressListener;
 import dev.motif.nn.Activation;
 import dev.motif.nn.Conv2d;
 import dev.motif.nn.GlobalMaxPool;
@@ -76,18 +78,17 @@ public final class Downsides implements Experiment {
     }
 
     @Override
-    public Report run(Settings settings, Progress progress) {
+    public Report run(Settings settings, ProgressListener progress) {
         int[] sizes = sizes(settings);
         int testSize = 1000, seeds = settings.seeds();
         Bars test = generate(testSize, NOISE, new SplittableRandom(settings.seed() ^ 0xba55L));
         long total = 0;
-        for (int n : sizes) total += 2L * seeds * Fit.steps(n, BATCH, Fit.epochsFor(n, BATCH, MIN_STEPS));
-        long[] done = {0};
-        final long totalSteps = total;
+        for (int n : sizes) total += 2L * seeds * Training.steps(n, BATCH, Training.epochsFor(n, BATCH, MIN_STEPS));
+        Training.Steps counter = new Training.Steps("downsides", total, progress);
         double[][] shared = new double[sizes.length][seeds], untied = new double[sizes.length][seeds];
         long sharedParams = 0, untiedParams = 0;
         for (int si = 0; si < sizes.length; si++) {
-            int n = sizes[si], epochs = Fit.epochsFor(n, BATCH, MIN_STEPS);
+            int n = sizes[si], epochs = Training.epochsFor(n, BATCH, MIN_STEPS);
             for (int r = 0; r < seeds; r++) {
                 long seed = settings.seed() + r;
                 Bars train = generate(n, NOISE, new SplittableRandom(seed * 1_000_003L + n));
@@ -95,25 +96,25 @@ public final class Downsides implements Experiment {
                 Sequential twin = conv.untie(1, 1, SIZE, SIZE); // same starting kernels, copied before training
                 sharedParams = conv.parameterCount();
                 untiedParams = twin.parameterCount();
-                Runnable tick = () -> progress.update("downsides", ++done[0], totalSteps);
-                Fit.train(conv, train.x(), train.labels(), epochs, BATCH, Fit.sgd(conv, LR), seed, tick);
-                Fit.train(twin, train.x(), train.labels(), epochs, BATCH, Fit.sgd(twin, LR), seed, tick);
-                shared[si][r] = Fit.accuracy(conv, test.x(), test.labels());
-                untied[si][r] = Fit.accuracy(twin, test.x(), test.labels());
+                Training.classifier(conv, new LabeledData(train.x(), train.labels(), 2), epochs, BATCH, Training.sgd(conv, LR), seed, counter);
+                Training.classifier(twin, new LabeledData(train.x(), train.labels(), 2), epochs, BATCH, Training.sgd(twin, LR), seed, counter);
+                shared[si][r] = Training.accuracy(conv, new LabeledData(test.x(), test.labels(), 2));
+                untied[si][r] = Training.accuracy(twin, new LabeledData(test.x(), test.labels(), 2));
             }
         }
 
+        counter.finish(List.of());
         List<List<String>> rows = new ArrayList<>();
         double[] x = new double[sizes.length], ms = new double[sizes.length], ss = new double[sizes.length], mu = new double[sizes.length], su = new double[sizes.length];
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int si = 0; si < sizes.length; si++) {
-            int n = sizes[si], steps = Fit.steps(n, BATCH, Fit.epochsFor(n, BATCH, MIN_STEPS));
+            int n = sizes[si], steps = Training.steps(n, BATCH, Training.epochsFor(n, BATCH, MIN_STEPS));
             x[si] = n;
-            ms[si] = Fit.mean(shared[si]);
-            ss[si] = Fit.sd(shared[si]);
-            mu[si] = Fit.mean(untied[si]);
-            su[si] = Fit.sd(untied[si]);
-            rows.add(List.of(String.format(Locale.ROOT, "%,d", n), String.valueOf(steps), Fit.meanSd(shared[si]), Fit.meanSd(untied[si])));
+            ms[si] = Stats.mean(shared[si]);
+            ss[si] = Stats.sd(shared[si]);
+            mu[si] = Stats.mean(untied[si]);
+            su[si] = Stats.sd(untied[si]);
+            rows.add(List.of(String.format(Locale.ROOT, "%,d", n), String.valueOf(steps), Stats.meanSd(shared[si]), Stats.meanSd(untied[si])));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("size", n);
             m.put("steps", steps);

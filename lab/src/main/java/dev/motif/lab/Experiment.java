@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import java.io.IOException;
 
 /**
@@ -15,5 +17,5 @@ public interface Experiment {
     String summary();
 
     /** Runs the experiment; long runs report through {@code progress}. */
-    Report run(Settings settings, Progress progress) throws IOException;
+    Report run(Settings settings, ProgressListener progress) throws IOException;
 }

@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import dev.motif.array.DType;
 import dev.motif.array.Init;
 import dev.motif.array.NDArray;
@@ -145,7 +147,7 @@ public final class Symmetry implements Experiment {
     }
 
     @Override
-    public Report run(Settings settings, Progress progress) {
+    public Report run(Settings settings, ProgressListener progress) {
         RandomGenerator rng = new SplittableRandom(settings.seed());
         List<List<String>> rows = new ArrayList<>();
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -177,7 +179,7 @@ public final class Symmetry implements Experiment {
         row(rows, layers, "SeedNets.dense", "hidden 2 (units)", 128, e2);
         BigInteger denseTotal = factorial(256).multiply(factorial(128));
         rows.add(List.of("SeedNets.dense", "whole net", "256, 128", "256!·128!", powerOfTen(denseTotal), ""));
-        progress.update("symmetry", 1, 1);
+        new Training.Steps("symmetry", 0, progress).finish(List.of());
 
         BigInteger f48 = factorial(48), f3 = factorial(3);
         List<String> findings = new ArrayList<>();

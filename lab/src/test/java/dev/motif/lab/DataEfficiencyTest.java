@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +26,7 @@ class DataEfficiencyTest {
     /** The tour's version: shipped data, 100 and 300 images, 20 steps each, one seed. About 20 s on 2 busy cores. */
     @Test
     void theQuickRunTrainsAllThreeModelsBeyondChance() throws Exception {
-        Report r = new DataEfficiency().run(new Settings(1, 1, false, true, null), Progress.none());
+        Report r = new DataEfficiency().run(new Settings(1, 1, false, true, null), ProgressListener.NONE);
         assertEquals(List.of("training images", "steps", "conv", "untied conv", "dense"), r.table().header());
         assertEquals(2, r.table().rows().size());
         assertEquals(List.of("100", "20"), r.table().rows().get(0).subList(0, 2));

@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
@@ -41,7 +43,7 @@ class DnaMotifTest {
 
     @Test
     void theTrainedConvDetectorFindsTheMotifInHeldOutSequences() {
-        double acc = Fit.accuracy(detector, test.x(), test.labels());
+        double acc = Training.accuracy(detector, new dev.motif.data.LabeledData(test.x(), test.labels(), 2));
         assertTrue(acc >= 0.99, "held-out accuracy " + acc);
     }
 
@@ -86,7 +88,7 @@ class DnaMotifTest {
 
     @Test
     void theQuickRunReportsBothModelsAtEverySize() throws Exception {
-        Report r = new DnaMotif().run(new Settings(3, 1, false, true, null), Progress.none());
+        Report r = new DnaMotif().run(new Settings(3, 1, false, true, null), ProgressListener.NONE);
         assertEquals(DnaMotif.sizes(Settings.quickRun(3)).length, r.table().rows().size());
         assertEquals(2, r.figure().curves().size());
         double conv = r.figure().curves().get(0).y()[0], untied = r.figure().curves().get(1).y()[0];

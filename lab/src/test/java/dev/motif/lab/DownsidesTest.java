@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
@@ -48,7 +50,7 @@ class DownsidesTest {
     /** Measured at 300 images: shared 0.497, untied 1.000 (seed 1); 0.487 and 1.000 (seed 42). The thresholds leave room. */
     @Test
     void atThreeHundredImagesTheSharedModelStaysAtChanceAndTheUntiedOneLearns() {
-        Report r = new Downsides().run(new Settings(1, 1, false, true, null), Progress.none());
+        Report r = new Downsides().run(new Settings(1, 1, false, true, null), ProgressListener.NONE);
         assertEquals(1, r.table().rows().size());
         double shared = r.figure().curves().get(0).y()[0], untied = r.figure().curves().get(1).y()[0];
         assertTrue(shared <= 0.6, "shared " + shared);

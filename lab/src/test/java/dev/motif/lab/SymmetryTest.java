@@ -1,5 +1,7 @@
 package dev.motif.lab;
 
+import dev.motif.train.ProgressListener;
+
 import dev.motif.array.DType;
 import dev.motif.array.Init;
 import dev.motif.array.NDArray;
@@ -111,7 +113,7 @@ class SymmetryTest {
 
     @Test
     void theReportCountsTheSeedsExampleAndChecksTheSeedNets() {
-        Report r = new Symmetry().run(Settings.quickRun(1), Progress.none());
+        Report r = new Symmetry().run(Settings.quickRun(1), ProgressListener.NONE);
         assertTrue(r.findings().get(0).contains("48! = 12413915592536072670862289047373375038521486354677760000000000"), r.findings().get(0));
         assertTrue(r.findings().get(0).contains("3! = 6"), r.findings().get(0));
         assertEquals(List.of("seeds' example: conv", "conv layer", "3", "6", "6", "—"), r.table().rows().get(1));
