@@ -195,6 +195,7 @@ CONV1D = [
     ("same_k3", 2, 3, 3, 1, "same", 1, 1, True, 6, torch.float64),
     ("same_k4_asymmetric", 2, 2, 4, 1, "same", 1, 1, True, 7, torch.float64),
     ("same_k2_dilation3", 2, 2, 2, 1, "same", 3, 2, False, 8, torch.float64),
+    ("pad3_beyond_kernel", 2, 2, 2, 2, 3, 1, 1, True, 5, torch.float64),
     ("f32_stride2_pad1", 3, 4, 3, 2, 1, 1, 1, True, 10, torch.float32),
 ]
 
@@ -319,6 +320,16 @@ def pools(out):
     g = rng(name)
     module_case(fam, name, nn.AvgPool2d(3, stride=2, padding=1), uniform(g, -2, 2, (2, 2, 6, 7), torch.float32),
                 {"layer": "AvgPool2d", "kernel": 3, "stride": 2, "padding": 1}, g, torch.float32)
+    # Ties, as after a ReLU: both libraries give a window's gradient to its first maximum (row-major).
+    for name, m, shape, layer, opts in [
+        ("maxpool1d_ties_k3_s2_p1", nn.MaxPool1d(3, stride=2, padding=1), (2, 2, 9), "MaxPool1d", {"kernel": 3, "stride": 2, "padding": 1}),
+        ("maxpool2d_ties_k3_s1_p1", nn.MaxPool2d(3, stride=1, padding=1), (2, 2, 5, 6), "MaxPool2d", {"kernel": 3, "stride": 1, "padding": 1}),
+        ("maxpool2d_ties_k2_s2_p0", nn.MaxPool2d(2, stride=2, padding=0), (2, 2, 6, 6), "MaxPool2d", {"kernel": 2, "stride": 2, "padding": 0}),
+        ("globalmaxpool_ties_rank4", nn.Sequential(nn.AdaptiveMaxPool2d(1), nn.Flatten()), (3, 2, 3, 3), "GlobalMaxPool", {}),
+    ]:
+        g = rng(name)
+        x = torch.randint(0, 3, shape, generator=g).to(torch.float64).relu() * torch.randint(0, 2, shape, generator=g).to(torch.float64)
+        module_case(fam, name, m, x, dict(opts, layer=layer), g, torch.float64)
     # Global pooling as a PyTorch user writes it: an adaptive pool to size one, then flatten.
     for layer, adaptive in [("GlobalAvgPool", {3: nn.AdaptiveAvgPool1d, 4: nn.AdaptiveAvgPool2d, 5: nn.AdaptiveAvgPool3d}),
                             ("GlobalMaxPool", {3: nn.AdaptiveMaxPool1d, 4: nn.AdaptiveMaxPool2d, 5: nn.AdaptiveMaxPool3d})]:
@@ -332,12 +343,14 @@ def pools(out):
 
 def norms(out):
     fam = Family("norm")
-    for name, cls, layer, c, shape, eps, momentum, dtype in [
-        ("batchnorm1d_nc", nn.BatchNorm1d, "BatchNorm1d", 3, (5, 3), 1e-5, 0.1, torch.float64),
-        ("batchnorm1d_ncl", nn.BatchNorm1d, "BatchNorm1d", 3, (4, 3, 5), 1e-3, 0.3, torch.float64),
-        ("batchnorm2d", nn.BatchNorm2d, "BatchNorm2d", 2, (3, 2, 4, 3), 1e-5, 0.1, torch.float64),
-        ("batchnorm2d_eps_momentum", nn.BatchNorm2d, "BatchNorm2d", 3, (2, 3, 3, 3), 0.5, 0.75, torch.float64),
-        ("batchnorm2d_f32", nn.BatchNorm2d, "BatchNorm2d", 3, (2, 3, 4, 4), 1e-5, 0.1, torch.float32),
+    # offset: inputs far from zero, where a one-pass variance E[x²] − E[x]² would lose its digits
+    for name, cls, layer, c, shape, eps, momentum, offset, dtype in [
+        ("batchnorm1d_nc", nn.BatchNorm1d, "BatchNorm1d", 3, (5, 3), 1e-5, 0.1, 0, torch.float64),
+        ("batchnorm1d_ncl", nn.BatchNorm1d, "BatchNorm1d", 3, (4, 3, 5), 1e-3, 0.3, 0, torch.float64),
+        ("batchnorm2d", nn.BatchNorm2d, "BatchNorm2d", 2, (3, 2, 4, 3), 1e-5, 0.1, 0, torch.float64),
+        ("batchnorm2d_eps_momentum", nn.BatchNorm2d, "BatchNorm2d", 3, (2, 3, 3, 3), 0.5, 0.75, 0, torch.float64),
+        ("batchnorm2d_offset1000", nn.BatchNorm2d, "BatchNorm2d", 2, (2, 2, 3, 3), 1e-5, 0.1, 1000, torch.float64),
+        ("batchnorm2d_f32", nn.BatchNorm2d, "BatchNorm2d", 3, (2, 3, 4, 4), 1e-5, 0.1, 0, torch.float32),
     ]:
         for training in (True, False):
             case = name + ("_train" if training else "_eval")
@@ -350,7 +363,7 @@ def norms(out):
                 m.running_var.copy_(uniform(g, 0.5, 2, (c,), dtype))
             before = {"running_mean.before": m.running_mean.clone(), "running_var.before": m.running_var.clone()}
             m.train(training)
-            x = uniform(g, -2, 2, shape, dtype) * uniform(g, 0.5, 3, (1, c) + (1,) * (len(shape) - 2), dtype)
+            x = uniform(g, -2, 2, shape, dtype) * uniform(g, 0.5, 3, (1, c) + (1,) * (len(shape) - 2), dtype) + offset
             module_case(fam, case, m, x, {"layer": layer, "features": c, "eps": eps, "momentum": momentum, "training": training}, g, dtype)
             fam.tensors.update({case + "/" + k: v for k, v in before.items()})
             fam.tensors[case + "/running_mean"] = m.running_mean.detach().clone()
@@ -358,6 +371,7 @@ def norms(out):
     for name, shape, normalized, eps, dtype in [
         ("layernorm_last", (3, 4, 6), [6], 1e-5, torch.float64),
         ("layernorm_two_axes", (2, 3, 4), [3, 4], 1e-3, torch.float64),
+        ("layernorm_offset1000", (3, 5), [5], 1e-5, torch.float64),
         ("layernorm_f32", (4, 5), [5], 1e-5, torch.float32),
     ]:
         g = rng(name)
@@ -365,7 +379,8 @@ def norms(out):
         with torch.no_grad():
             m.weight.copy_(uniform(g, 0.5, 1.5, normalized, dtype))
             m.bias.copy_(uniform(g, -1, 1, normalized, dtype))
-        module_case(fam, name, m, uniform(g, -2, 2, shape, dtype), {"layer": "LayerNorm", "normalized": normalized, "eps": eps}, g, dtype)
+        x = uniform(g, -2, 2, shape, dtype) + (1000 if "offset" in name else 0)
+        module_case(fam, name, m, x, {"layer": "LayerNorm", "normalized": normalized, "eps": eps}, g, dtype)
     return fam.write(out)
 
 
