@@ -1,14 +1,18 @@
 package dev.motif.train;
 
+import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.array.Shapes;
 import dev.motif.autodiff.Tensor;
 import dev.motif.data.Batches;
 import dev.motif.data.DataSource;
 import dev.motif.data.Labeled;
+import dev.motif.data.PairData;
+import dev.motif.data.TripletData;
 import dev.motif.data.RegressionData;
 import dev.motif.nn.Block;
 import dev.motif.nn.Losses;
+import dev.motif.nn.Siamese;
 import dev.motif.nn.UncertaintyWeighting;
 
 import java.util.ArrayList;
@@ -19,8 +23,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The common objectives: classification, regression, several heads with fixed or learned loss
- * weights (pairs and triplets come with their losses). Each holds the model it runs;
+ * The common objectives: classification, regression, pairs and triplets for a Siamese network,
+ * several heads with fixed or learned loss weights. Each holds the model it runs;
  * inputs are converted to the model's dtype batch by batch, so an F32 model trains in F32 and an
  * F64 model in F64 whatever the data hold.
  *
@@ -135,6 +139,140 @@ public final class Objectives {
                 return Tensor.constant(batch.targets().to(model.dtype()));
             }
         };
+    }
+
+    /**
+     * Pairs for a Siamese network: the contrastive loss (Hadsell et al. 2006, see
+     * {@link Losses#contrastive}) of the two embeddings, matching pairs pulled together and others
+     * pushed at least {@code margin} apart; evaluation measures the loss and the ROC AUC of the
+     * negative distance as a score for "same".
+     */
+    public static Objective<PairData> contrastive(Siamese model, double margin) {
+        return new Objective<>() {
+            @Override
+            public Step loss(PairData batch) {
+                Siamese.Pair e = embed(model, batch);
+                return new Step(Losses.contrastive(e.first(), e.second(), batch.same(), margin), batch.size());
+            }
+
+            @Override
+            public Metrics evaluate(DataSource<? extends PairData> data, int batchSize) {
+                return pairMetrics(model, data, batchSize, (e, batch) -> Losses.contrastive(e.first(), e.second(), batch.same(), margin).item());
+            }
+
+            @Override
+            public void check(DataSource<? extends PairData> data, String split) {
+                checkEmbedding(model, data.batch(new int[] {0}).first(), split);
+            }
+
+            @Override
+            public Monitor monitor() {
+                return Monitor.max("auc");
+            }
+        };
+    }
+
+    /**
+     * Triplets for a Siamese network: the triplet margin loss (PyTorch's defaults, see
+     * {@link Losses#tripletMargin}) with the anchor embedded by the first encoder and the
+     * positive and negative by the second; evaluation measures the loss and the fraction of
+     * triplets whose positive is nearer the anchor than the negative.
+     */
+    public static Objective<TripletData> triplet(Siamese model, double margin) {
+        return new Objective<>() {
+            @Override
+            public Step loss(TripletData batch) {
+                Tensor[] e = embed(batch);
+                return new Step(Losses.tripletMargin(e[0], e[1], e[2], margin), batch.size());
+            }
+
+            @Override
+            public Metrics evaluate(DataSource<? extends TripletData> data, int batchSize) {
+                double loss = 0, ordered = 0;
+                for (int[] idx : Batches.sequential(data.size(), batchSize)) {
+                    TripletData batch = data.batch(idx);
+                    Tensor[] e = embed(batch);
+                    loss += Losses.tripletMargin(e[0], e[1], e[2], margin).item() * idx.length;
+                    NDArray dp = distances(e[0], e[1]), dn = distances(e[0], e[2]);
+                    for (int i = 0; i < idx.length; i++) if (dp.getFlat(i) < dn.getFlat(i)) ordered++;
+                }
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("loss", loss / data.size());
+                m.put("triplet accuracy", ordered / data.size());
+                return new Metrics(m, data.size());
+            }
+
+            @Override
+            public void check(DataSource<? extends TripletData> data, String split) {
+                checkEmbedding(model, data.batch(new int[] {0}).anchor(), split);
+            }
+
+            private Tensor[] embed(TripletData batch) {
+                DType dt = model.dtype();
+                return new Tensor[] {model.embedFirst(Tensor.constant(batch.anchor().to(dt))), model.embedSecond(Tensor.constant(batch.positive().to(dt))),
+                        model.embedSecond(Tensor.constant(batch.negative().to(dt)))};
+            }
+        };
+    }
+
+    /**
+     * The loss (by {@code loss}), the ROC AUC of −distance for "same" and the mean distances of
+     * matching and other pairs, over held-out pairs: how well a Siamese network verifies pairs,
+     * whatever it was trained with.
+     */
+    public static Metrics pairMetrics(Siamese model, DataSource<? extends PairData> data, int batchSize,
+                                      java.util.function.ToDoubleBiFunction<Siamese.Pair, PairData> loss) {
+        double total = 0;
+        double[] score = new double[data.size()];
+        int[] same = new int[data.size()];
+        int k = 0;
+        for (int[] idx : Batches.sequential(data.size(), batchSize)) {
+            PairData batch = data.batch(idx);
+            Siamese.Pair e = embed(model, batch);
+            total += loss.applyAsDouble(e, batch) * idx.length;
+            NDArray d = distances(e.first(), e.second());
+            int[] s = batch.same();
+            for (int i = 0; i < idx.length; i++, k++) {
+                score[k] = -d.getFlat(i);
+                same[k] = s[i];
+            }
+        }
+        double dSame = 0, dOther = 0;
+        int nSame = 0;
+        for (int i = 0; i < k; i++) {
+            if (same[i] == 1) {
+                dSame -= score[i];
+                nSame++;
+            } else {
+                dOther -= score[i];
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", total / data.size());
+        m.put("auc", Auc.of(score, same));
+        m.put("distance same", nSame == 0 ? Double.NaN : dSame / nSame);
+        m.put("distance other", nSame == k ? Double.NaN : dOther / (k - nSame));
+        return new Metrics(m, data.size());
+    }
+
+    private static Siamese.Pair embed(Siamese model, PairData batch) {
+        DType dt = model.dtype();
+        return model.forward(Tensor.constant(batch.first().to(dt)), Tensor.constant(batch.second().to(dt)));
+    }
+
+    /** Row-wise Euclidean distances of two [N, D] embeddings. */
+    private static NDArray distances(Tensor a, Tensor b) {
+        NDArray d = a.value().sub(b.value());
+        return d.mul(d).sum(new int[] {d.rank() - 1}, false).sqrt();
+    }
+
+    /** An encoder must give one embedding vector per example: (1, D) for one input. */
+    private static void checkEmbedding(Siamese model, NDArray inputs, String split) {
+        int[] out = outputShape(model.firstEncoder(), inputs.shape(), split);
+        if (out.length != 2 || out[0] != 1) {
+            throw new IllegalArgumentException(split + ": the encoder " + model.firstEncoder().describe() + " gives outputs of shape " + Shapes.str(out)
+                    + " for inputs " + Shapes.str(inputs.shape()) + "; an embedding needs shape [1, D]");
+        }
     }
 
     /** How the losses of several heads are added up. */
