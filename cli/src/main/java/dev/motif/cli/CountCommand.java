@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.array.DType;
+import dev.motif.array.NDArray;
+import dev.motif.autodiff.Tensor;
 import dev.motif.nn.SharingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +36,9 @@ import java.util.concurrent.Callable;
                         + "layer its output shape and three counts: the values it stores (shared: a convolution's kernel serves "
                         + "every position), the values its untied twin would store (one kernel per output position, a locally "
                         + "connected layer), and the values of a fully connected layer from its whole input to its whole output "
-                        + "(in*out + out; 0 for layers without parameters). Then the totals.",
+                        + "(in*out + out; 0 for layers without parameters). Then the totals, and the uses traced from one forward "
+                        + "of a single input: how often each parameter is used when the model runs, which differs from the "
+                        + "registered count where a layer is applied more than once (skipped when a layer's output is too large to run).",
                 "",
                 "--input is HxWxC for an image (channels last, as people write 32x32x3; the model itself computes in "
                         + "N, C, H, W, and --json gives shapes in that layout), LxC for a sequence, or a length N for a vector. "
@@ -68,8 +72,8 @@ public final class CountCommand implements Callable<Integer> {
     List<String> layers;
 
     @Option(names = "--json", description = "Print one JSON object: input {notation, shape}, layers [{index, token, module, "
-            + "inputShape, outputShape, output, unique, untied, dense}], totals {unique, untied, dense}; shapes per example in "
-            + "the model's layout (C, H, W).")
+            + "inputShape, outputShape, output, unique, untied, dense}], totals {unique, untied, dense}, traced {unique, used, "
+            + "disagreements} (null when the layers' outputs are too large to run); shapes per example in the model's layout (C, H, W).")
     boolean json;
 
     @Override
@@ -84,8 +88,9 @@ public final class CountCommand implements Callable<Integer> {
         // Evaluation mode: a batch norm in training mode cannot take the single example the shapes are probed with.
         built.model().eval();
         SharingReport.Layers report = SharingReport.layers(built.model(), built.inputShape());
+        SharingReport traced = traced(built, report);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? toJson(built, report) : toTable(built, report));
+        out.print(json ? toJson(built, report, traced) : toTable(built, report) + tracedText(report, traced));
         out.flush();
         return 0;
     }
@@ -116,7 +121,40 @@ public final class CountCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    static String toJson(LayerLanguage.Built b, SharingReport.Layers r) throws IOException {
+    /** Intermediate values one traced forward may hold at most: above it the trace is skipped, not the count. */
+    static final long TRACE_LIMIT = 1L << 24;
+
+    /**
+     * The uses traced from one forward of a single zero input, or null when its layers' outputs
+     * are too large to run: the counts above come from the layers' geometry, the trace from
+     * running them, and what differs shows sharing at run time (a layer used at every step).
+     */
+    static SharingReport traced(LayerLanguage.Built b, SharingReport.Layers r) {
+        long largest = sizeOf(b.inputShape());
+        for (SharingReport.Layer l : r.layers()) largest = Math.max(largest, sizeOf(l.outputShape()));
+        if (largest > TRACE_LIMIT) return null;
+        int[] one = new int[b.inputShape().length + 1];
+        one[0] = 1;
+        System.arraycopy(b.inputShape(), 0, one, 1, b.inputShape().length);
+        return SharingReport.of(b.model(), Tensor.constant(NDArray.zeros(DType.F32, one)));
+    }
+
+    private static long sizeOf(int[] shape) {
+        long n = 1;
+        for (int e : shape) n *= e;
+        return n;
+    }
+
+    static String tracedText(SharingReport.Layers r, SharingReport t) {
+        if (t == null) return String.format("  traced uses: not traced (a layer's output holds more than %,d values per input)%n", TRACE_LIMIT);
+        StringBuilder sb = new StringBuilder(String.format("  traced uses (one forward of a single input): %s values used %s%n", n(t.uniqueCount()),
+                t.usedCount() == t.uniqueCount() ? "once each" : String.format("%s times in all (%.1fx)", n(t.usedCount()), t.usedRatio())));
+        if (t.disagreements().isEmpty()) sb.append("  registered sites and traced uses agree\n");
+        else for (String d : t.disagreements()) sb.append("  ").append(d).append('\n');
+        return sb.toString();
+    }
+
+    static String toJson(LayerLanguage.Built b, SharingReport.Layers r, SharingReport traced) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         ObjectNode in = root.putObject("input");
@@ -140,6 +178,15 @@ public final class CountCommand implements Callable<Integer> {
         t.put("unique", r.uniqueTotal());
         t.put("untied", r.untiedTotal());
         t.put("dense", r.denseTotal());
+        if (traced == null) {
+            root.putNull("traced");
+        } else {
+            ObjectNode tr = root.putObject("traced");
+            tr.put("unique", traced.uniqueCount());
+            tr.put("used", traced.usedCount());
+            ArrayNode d = tr.putArray("disagreements");
+            for (String s : traced.disagreements()) d.add(s);
+        }
         return mapper.writeValueAsString(root) + "\n";
     }
 

@@ -88,6 +88,21 @@ class CountCommandTest {
     }
 
     @Test
+    void theTracedUsesAgreeForASequentialModelAndAHugeInputIsCountedWithoutRunning() throws IOException {
+        Run r = Run.of("count", "--input", "28x28x1", "conv:4:3x3", "relu", "dense:10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("traced uses (one forward of a single input): 27,090 values used once each"), r.out());
+        assertTrue(r.out().contains("registered sites and traced uses agree"), r.out());
+        JsonNode j = json("--input", "28x28x1", "conv:4:3x3", "relu", "dense:10");
+        assertEquals(27_090, j.get("traced").get("used").asLong());
+        assertEquals(0, j.get("traced").get("disagreements").size());
+        // Shapes come from the layers' geometry: a billion-value input is counted, not run (it ran out of memory).
+        Run huge = Run.of("count", "--input", "999999999", "relu");
+        assertEquals(0, huge.code(), huge.err());
+        assertTrue(huge.out().contains("not traced (a layer's output holds more than 16,777,216 values per input)"), huge.out());
+    }
+
+    @Test
     void errorsNameTheTokenItsPositionAndWhatWasExpected() {
         Run r = Run.of("count", "--input", "32x32x3", "relu", "relu", "conv:16:3y3");
         assertEquals(2, r.code());
