@@ -55,6 +55,15 @@ public final class Batches {
         return split(order, batchSize);
     }
 
+    /** Checks that every index is in [0, n), naming {@code who}, the index and its position otherwise. */
+    public static void checkIndices(String who, int[] indices, int n) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= n) {
+                throw new IllegalArgumentException(who + ": index " + indices[i] + " at position " + i + " is not in [0, " + n + ")");
+            }
+        }
+    }
+
     /** Number of batches of {@code batchSize} that cover {@code n} items: ⌈n / batchSize⌉. */
     public static int count(int n, int batchSize) {
         return (int) ((n + (long) batchSize - 1) / batchSize);

@@ -140,13 +140,9 @@ public record ImageDataset(NDArray images, int[] labels, List<String> classNames
 
     /** The images at {@code indices}, in that order (a minibatch, a class-balanced sample). */
     public ImageDataset subset(int[] indices) {
+        Batches.checkIndices("ImageDataset.subset", indices, labels.length);
         int[] l = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= labels.length) {
-                throw new IllegalArgumentException("ImageDataset.subset: index " + indices[i] + " at position " + i + " is not in [0, " + labels.length + ")");
-            }
-            l[i] = labels[indices[i]];
-        }
+        for (int i = 0; i < indices.length; i++) l[i] = labels[indices[i]];
         return new ImageDataset(images.indexSelect(0, indices), l, classNames);
     }
 

@@ -44,13 +44,9 @@ public record LabeledData(NDArray inputs, int[] labels, int classes) implements 
 
     @Override
     public LabeledData batch(int[] indices) {
+        Batches.checkIndices("LabeledData.batch", indices, labels.length);
         int[] l = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= labels.length) {
-                throw new IllegalArgumentException("LabeledData.batch: index " + indices[i] + " at position " + i + " is not in [0, " + labels.length + ")");
-            }
-            l[i] = labels[indices[i]];
-        }
+        for (int i = 0; i < indices.length; i++) l[i] = labels[indices[i]];
         return new LabeledData(inputs.indexSelect(0, indices), l, classes);
     }
 

@@ -82,13 +82,9 @@ public record PairData(NDArray first, NDArray second, int[] same) implements Dat
 
     @Override
     public PairData batch(int[] indices) {
+        Batches.checkIndices("PairData.batch", indices, same.length);
         int[] s = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= same.length) {
-                throw new IllegalArgumentException("PairData.batch: index " + indices[i] + " at position " + i + " is not in [0, " + same.length + ")");
-            }
-            s[i] = same[indices[i]];
-        }
+        for (int i = 0; i < indices.length; i++) s[i] = same[indices[i]];
         return new PairData(first.indexSelect(0, indices), second.indexSelect(0, indices), s);
     }
 

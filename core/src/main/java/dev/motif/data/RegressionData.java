@@ -28,11 +28,7 @@ public record RegressionData(NDArray inputs, NDArray targets) implements DataSou
 
     @Override
     public RegressionData batch(int[] indices) {
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= size()) {
-                throw new IllegalArgumentException("RegressionData.batch: index " + indices[i] + " at position " + i + " is not in [0, " + size() + ")");
-            }
-        }
+        Batches.checkIndices("RegressionData.batch", indices, size());
         return new RegressionData(inputs.indexSelect(0, indices), targets.indexSelect(0, indices));
     }
 

@@ -57,11 +57,7 @@ public record TripletData(NDArray anchor, NDArray positive, NDArray negative) im
 
     @Override
     public TripletData batch(int[] indices) {
-        for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0 || indices[i] >= size()) {
-                throw new IllegalArgumentException("TripletData.batch: index " + indices[i] + " at position " + i + " is not in [0, " + size() + ")");
-            }
-        }
+        Batches.checkIndices("TripletData.batch", indices, size());
         return new TripletData(anchor.indexSelect(0, indices), positive.indexSelect(0, indices), negative.indexSelect(0, indices));
     }
 }
