@@ -48,6 +48,9 @@ public final class FashionMnist {
     public static final List<String> FILES = List.of(
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
+    /** The images' height and width. */
+    public static final int SIDE = 28;
+
     /** The seed the shipped subset was drawn with. */
     public static final long SHIPPED_SEED = 20261123L;
     /** Images per class in the shipped training and test subsets. */
@@ -81,6 +84,13 @@ public final class FashionMnist {
     public static TrainTest load(Path dir) throws IOException {
         IdxFile[] f = new IdxFile[4];
         for (int i = 0; i < 4; i++) f[i] = IdxFile.read(locate(dir, FILES.get(i)));
+        // Checked here, where the file is known: a model of 28x28 inputs would otherwise fail later naming none.
+        for (int i : new int[] {0, 2}) {
+            int[] d = f[i].dims();
+            if (d.length == 3 && (d[1] != SIDE || d[2] != SIDE)) {
+                throw new DataFormatException(f[i].source(), "images are " + d[1] + "x" + d[2] + "; Fashion-MNIST's are " + SIDE + "x" + SIDE);
+            }
+        }
         return new TrainTest(ImageDataset.fromIdx(f[0], f[1], CLASS_NAMES, DType.F32), ImageDataset.fromIdx(f[2], f[3], CLASS_NAMES, DType.F32));
     }
 

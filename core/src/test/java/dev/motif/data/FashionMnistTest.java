@@ -20,17 +20,29 @@ class FashionMnistTest {
     @TempDir
     Path dir;
 
-    /** Writes a tiny Fashion-MNIST: 20 training and 10 test 2×3 images, labels i mod 10. */
+    /** Writes a tiny Fashion-MNIST: 20 training and 10 test 28×28 images, labels i mod 10. */
     private void writeTiny(Path d, boolean gzip, boolean suffix) throws IOException {
+        writeTiny(d, gzip, suffix, 28, 28);
+    }
+
+    /** As above, with test images of {@code testH × testW}. */
+    private void writeTiny(Path d, boolean gzip, boolean suffix, int testH, int testW) throws IOException {
         int[] counts = {20, 20, 10, 10};
         for (int f = 0; f < 4; f++) {
-            int n = counts[f];
+            int n = counts[f], h = f < 2 ? 28 : testH, w = f < 2 ? 28 : testW;
             boolean images = f % 2 == 0;
-            byte[] data = new byte[images ? n * 6 : n];
+            byte[] data = new byte[images ? n * h * w : n];
             for (int i = 0; i < data.length; i++) data[i] = (byte) (images ? i % 256 : i % 10);
-            IdxFile a = IdxFile.of("x", IdxType.UNSIGNED_BYTE, images ? new int[] {n, 2, 3} : new int[] {n}, data);
+            IdxFile a = IdxFile.of("x", IdxType.UNSIGNED_BYTE, images ? new int[] {n, h, w} : new int[] {n}, data);
             a.write(d.resolve(FashionMnist.FILES.get(f) + (suffix ? ".gz" : "")), gzip);
         }
+    }
+
+    @Test
+    void imagesOfAnotherSizeNameTheirFile() throws IOException {
+        writeTiny(dir, true, true, 32, 28);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> FashionMnist.load(dir));
+        assertEquals(dir.resolve("t10k-images-idx3-ubyte.gz") + ": images are 32x28; Fashion-MNIST's are 28x28", e.getMessage());
     }
 
     @Test
@@ -41,10 +53,10 @@ class FashionMnistTest {
         writeTiny(plainDir, false, false);
         TrainTest plain = FashionMnist.load(plainDir);
         assertEquals(gz, plain);
-        assertArrayEquals(new int[] {20, 1, 2, 3}, gz.train().images().shape());
-        assertArrayEquals(new int[] {10, 1, 2, 3}, gz.test().images().shape());
+        assertArrayEquals(new int[] {20, 1, 28, 28}, gz.train().images().shape());
+        assertArrayEquals(new int[] {10, 1, 28, 28}, gz.test().images().shape());
         assertEquals(7, gz.train().label(17));
-        assertEquals(13 / 255.0, gz.train().images().get(2, 0, 0, 1), 1e-7);
+        assertEquals((2 * 784 + 1) % 256 / 255.0, gz.train().images().get(2, 0, 0, 1), 1e-7);
         assertEquals(FashionMnist.CLASS_NAMES, gz.test().classNames());
         assertTrue(FashionMnist.isAvailable(dir));
     }
