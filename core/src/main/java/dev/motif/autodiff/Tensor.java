@@ -226,7 +226,7 @@ public class Tensor {
         NDArray out = value.pow(y.value);
         Tensor[] self = new Tensor[1];
         self[0] = record("pow", out, g -> new Tensor[] {
-                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
+                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.eq(0.0))).pow(y.sub(1.0))).sumTo(a.shape()) : null,
                 y.requiresGrad() ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
                 a, y);
         return self[0];
@@ -235,7 +235,9 @@ public class Tensor {
     /**
      * {@code a} with 1 substituted where {@code mask} is set: evaluating y·x^(y−1) or log x there
      * would give 0·∞ = NaN where the true derivative is 0. With a substituted constant every higher
-     * derivative stays finite too (a masked where after the fact would still send 0·∞ back).
+     * derivative stays finite too (a masked where after the fact would still send 0·∞ back). The
+     * mask must hold only where the base is 0: elsewhere the substitution would drop the base's
+     * part of the higher derivatives (∂²/∂x∂y of x^y at y = 0 is 1/x, not 1).
      */
     private static Tensor baseOneWhere(Tensor a, NDArray mask) {
         if (mask.sum().item() == 0) return a;
