@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
  * <p>Value semantics: every operation returns a new array and leaves its operands alone. The one
  * exception is the raw storage returned by {@link #f64()} and {@link #f32()}, which optimizers and
  * kernels write in place. {@link #reshape} shares storage with its source (a reshape is a view),
- * so an in-place write shows through both.
+ * so an in-place write shows through both. Whoever changes an array in place that a recorded
+ * graph may still need calls {@link #bumpVersion} ({@link #assign} does it itself), so that
+ * backward refuses the changed value instead of silently using it.
  *
  * <pre>{@code
  * NDArray x = NDArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
@@ -27,13 +29,22 @@ public final class NDArray {
     private final int size;
     private final double[] d;
     private final float[] f;
+    /** The array whose storage this one is: itself, or the source of a reshape (views share one version). */
+    private final NDArray owner;
+    /** In-place changes of the storage so far; read and bumped through {@link #owner}. */
+    private int version;
 
     private NDArray(DType dtype, int[] shape, double[] d, float[] f) {
+        this(dtype, shape, d, f, null);
+    }
+
+    private NDArray(DType dtype, int[] shape, double[] d, float[] f, NDArray owner) {
         this.dtype = dtype;
         this.shape = shape;
         this.size = Shapes.size(shape);
         this.d = d;
         this.f = f;
+        this.owner = owner == null ? this : owner;
     }
 
     // ---------------------------------------------------------------- creation
@@ -153,7 +164,7 @@ public final class NDArray {
         return d != null ? d[i] : f[i];
     }
 
-    /** Writes one element in place; for kernels, initialisers and optimizers only. */
+    /** Writes one element in place; for kernels, initialisers and optimizers only (not counted in {@link #version}). */
     public void setFlat(int i, double v) {
         if (d != null) d[i] = v;
         else f[i] = (float) v;
@@ -218,7 +229,7 @@ public final class NDArray {
         return to(DType.F32);
     }
 
-    /** Copies another array's values into this one in place (same shape; dtype converted). */
+    /** Copies another array's values into this one in place (same shape; dtype converted), and bumps {@link #version}. */
     public void assign(NDArray src) {
         if (!Arrays.equals(shape, src.shape)) {
             throw new IllegalArgumentException("assign: shape " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
@@ -226,6 +237,26 @@ public final class NDArray {
         if (d != null && src.d != null) System.arraycopy(src.d, 0, d, 0, size);
         else if (f != null && src.f != null) System.arraycopy(src.f, 0, f, 0, size);
         else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        bumpVersion();
+    }
+
+    /**
+     * How many in-place changes this array's storage has seen: {@link #assign} and
+     * {@link #bumpVersion} count one each; a reshape shares the count with its source. A recorded
+     * op remembers its inputs' versions, so a backward pass can tell that a value it needs has
+     * changed since.
+     */
+    public int version() {
+        return owner.version;
+    }
+
+    /**
+     * Counts an in-place change made through {@link #f64()}, {@link #f32()} or {@link #setFlat}
+     * (which do not count, so that kernels filling a new array pay nothing). Call it after changing
+     * an array that a recorded graph may still hold, as an optimizer step does.
+     */
+    public void bumpVersion() {
+        owner.version++;
     }
 
     /** Whether every element is finite. */
@@ -987,7 +1018,7 @@ public final class NDArray {
         if (Shapes.size(s) != size) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(shape) + " (" + size + " elements) to " + Shapes.str(newShape));
         }
-        return new NDArray(dtype, s, d, f);
+        return new NDArray(dtype, s, d, f, owner);
     }
 
     /** Reorders the axes: output axis i is input axis {@code perm[i]}. */

@@ -245,6 +245,7 @@ public final class Autodiff {
     }
 
     private static Tensor[] applyBackward(Node node, Tensor g) {
+        node.checkVersions();
         Node[] running = IN_BACKWARD.get();
         Node outer = running[0];
         running[0] = node;

@@ -33,6 +33,8 @@ import java.util.Arrays;
  */
 public class Tensor {
     private NDArray value;
+    /** What {@link #version} adds to the value's own count, so that replacing the value counts one change. */
+    private int versionBase;
     private final boolean requiresGrad;
     final Node node;
     /** Accumulated gradient of a leaf after {@link #backward()}; null until then. */
@@ -70,10 +72,36 @@ public class Tensor {
         return value;
     }
 
-    /** Replaces a leaf's value; for parameters (optimizers, checkpoints) only. */
+    /**
+     * Replaces a leaf's value; for parameters (optimizers, checkpoints) only. Counts as an in-place
+     * change: a graph recorded with the old value can no longer be differentiated (see {@link #version}).
+     */
     protected void replaceValue(NDArray v) {
         if (node != null) throw new IllegalStateException("only a leaf tensor's value can be replaced");
+        int before = version();
         this.value = v;
+        this.versionBase = before + 1 - v.version();
+    }
+
+    /**
+     * How many in-place changes this tensor's value has seen: a replaced value
+     * ({@code Parameter.set}) and a change of the array itself ({@link NDArray#assign},
+     * {@link NDArray#bumpVersion}, as an optimizer step does) count one each. Every recorded op
+     * keeps its inputs' versions, and backward fails, naming the tensor and the op, when one has
+     * changed since: its backward rule would otherwise silently use the new value (as PyTorch
+     * refuses a tensor "modified by an inplace operation").
+     */
+    public int version() {
+        return versionBase + value.version();
+    }
+
+    /**
+     * What this tensor is, for error messages: its role, dtype and shape, such as
+     * {@code "the output of mul, F64 [2, 3]"}; a subclass with a name (a parameter) says it.
+     */
+    public String describe() {
+        String what = node != null ? "the output of " + node.op : requiresGrad() ? "a leaf" : "a constant";
+        return what + ", " + value.dtype() + " " + Shapes.str(value.shape());
     }
 
     /**
