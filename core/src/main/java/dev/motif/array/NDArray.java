@@ -1,6 +1,7 @@
 package dev.motif.array;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -1321,6 +1322,6 @@ public final class NDArray {
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format("%.6g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.6g", v); // a decimal point whatever the default locale
     }
 }

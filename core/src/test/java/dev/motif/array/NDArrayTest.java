@@ -427,4 +427,16 @@ class NDArrayTest {
         assertFalse(NDArray.vector(1, Double.POSITIVE_INFINITY).allFinite());
         assertTrue(new SplittableRandom(1).nextInt(1) == 0);
     }
+
+    @Test
+    void toStringDoesNotDependOnTheDefaultLocale() {
+        java.util.Locale was = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.GERMANY); // a decimal comma
+        try {
+            assertEquals("NDArray(F64, [3], [1.23457, -0.000100000, 1.00000e+20])", NDArray.vector(1.234567, -1e-4, 1e20).toString());
+            assertEquals("NDArray(F32, [], 2.50000)", NDArray.scalar(DType.F32, 2.5).toString());
+        } finally {
+            java.util.Locale.setDefault(was);
+        }
+    }
 }
