@@ -2,8 +2,6 @@ package dev.motif.array;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * A dense, row-major, contiguous array of F64 or F32 values.
@@ -330,26 +328,12 @@ public final class NDArray {
         return out;
     }
 
-    /** Elementwise kernels over at least this many elements are split over the common ForkJoin pool. */
-    private static final int PARALLEL_ELEMENTS = 1 << 17;
-
-    /** A kernel over the elements {@code [from, to)}. */
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /**
-     * Runs {@code body} over {@code [0, n)}: at once for small n, else cut into a few ranges run on
-     * the common pool (the caller works too). Each element is written by exactly one range, so the
-     * result does not depend on the number of threads.
+     * Runs {@code body} over {@code [0, n)}: at once for small n, else in chunks of {@link Parallel#GRAIN}
+     * elements (see {@link Parallel}). Each element is written by exactly one chunk.
      */
-    private static void forRanges(int n, Range body) {
-        int chunks = n < PARALLEL_ELEMENTS ? 1 : 2 * (ForkJoinPool.getCommonPoolParallelism() + 1);
-        if (chunks == 1) {
-            body.run(0, n);
-            return;
-        }
-        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
+    private static void forRanges(int n, Parallel.Range body) {
+        Parallel.forRanges(n, Parallel.chunks(n, 1, Integer.MAX_VALUE), body);
     }
 
     /**
@@ -875,14 +859,9 @@ public final class NDArray {
      * contiguous run (inner = 1) is summed in four interleaved parts.
      */
     private void sumAxis(int outer, int n, int inner, NDArray out) {
-        // Rows of the output are independent: a large input with many of them is split by rows
-        // (each output is still summed by one task in one order, whatever the thread count).
-        if (outer >= 8 && (long) outer * n * inner >= PARALLEL_ELEMENTS) {
-            int rows = outer, chunks = Math.min(outer, 2 * (ForkJoinPool.getCommonPoolParallelism() + 1));
-            IntStream.range(0, chunks).parallel().forEach(t -> sumRows((int) ((long) rows * t / chunks), (int) ((long) rows * (t + 1) / chunks), n, inner, out));
-        } else {
-            sumRows(0, outer, n, inner, out);
-        }
+        // Rows of the output are independent: a large input with many of them is split by rows,
+        // and each output is summed by one chunk in one order.
+        Parallel.forRanges(outer, Parallel.chunks(outer, (long) n * inner, Integer.MAX_VALUE), (from, to) -> sumRows(from, to, n, inner, out));
     }
 
     private void sumRows(int from, int to, int n, int inner, NDArray out) {

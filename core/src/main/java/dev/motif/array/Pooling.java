@@ -1,8 +1,5 @@
 package dev.motif.array;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
-
 /**
  * Max and average pooling over 2-D windows. Max pooling also returns the position of every
  * window's maximum, and its gradient is one of two flat-index routings, {@link #gatherFlat} and
@@ -95,28 +92,15 @@ public final class Pooling {
         return new Geometry(s[0], s[1], h, w, kh, kw, sh, sw, ph, pw, (h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);
     }
 
-    /** A kernel over the planes {@code [p0, p1)} of a pooling. */
-    private interface PlaneRange {
-        void run(int p0, int p1);
-    }
-
     /**
-     * Runs {@code body} over every (image, channel) plane. Planes are independent, so a large
-     * input is cut into runs of planes, one task each, on the common pool; each task writes only
-     * its own planes' outputs, so the result does not depend on the number of threads.
+     * Runs {@code body} over every (image, channel) plane {@code [p0, p1)}. Planes are independent,
+     * so a large input is cut into runs of planes by its size ({@link Parallel}); each run writes
+     * only its own planes' outputs.
      */
-    private static void forPlanes(Geometry g, int elements, PlaneRange body) {
+    private static void forPlanes(Geometry g, int elements, Parallel.Range body) {
         int planes = g.n * g.c;
-        int chunks = elements < PARALLEL_ELEMENTS || planes < 2 ? 1 : Math.min(planes, 4 * ForkJoinPool.commonPool().getParallelism());
-        if (chunks == 1) {
-            body.run(0, planes);
-            return;
-        }
-        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) planes * t / chunks), (int) ((long) planes * (t + 1) / chunks)));
+        Parallel.forRanges(planes, Parallel.chunks(planes, planes == 0 ? 0 : elements / planes, Integer.MAX_VALUE), body);
     }
-
-    /** Inputs at least this large are pooled on several threads. */
-    private static final int PARALLEL_ELEMENTS = 1 << 16;
 
     private static void checkPadding(String op, int k, int p, String axis) {
         if (k > 0 && p > k / 2) {
