@@ -1122,9 +1122,24 @@ public final class NDArray {
 
     /** The shape with a size-1 axis inserted at position {@code a}. */
     public static int[] insertAxis(int[] s, int a) {
-        int[] out = new int[s.length + 1];
-        for (int i = 0, j = 0; i < out.length; i++) out[i] = i == a ? 1 : s[j++];
-        return out;
+        return Shapes.unsqueeze("insertAxis", s, a);
+    }
+
+    /** This array without its size-1 axes {@code axes} (all of them when none are given); a view. Each given axis must have size 1. */
+    public NDArray squeeze(int... axes) {
+        return reshape(Shapes.squeeze("squeeze", shape, axes));
+    }
+
+    /** This array with a new size-1 axis at {@code axis} ({@code -(rank + 1) .. rank}); a view. */
+    public NDArray unsqueeze(int axis) {
+        return reshape(Shapes.unsqueeze("unsqueeze", shape, axis));
+    }
+
+    /** The slice at {@code index} (negative counts from the end) along {@code axis}, without that axis, as PyTorch's {@code select}. */
+    public NDArray select(int axis, int index) {
+        int a = Shapes.axis("select", axis, shape.length);
+        int i = Shapes.index("select", index, a, shape);
+        return slice(a, i, i + 1).reshape(Shapes.drop(shape, new int[] {a}));
     }
 
     /** Pads with a constant: {@code widths[i] = {before, after}} for axis i (fewer rows pad the leading axes not at all). */

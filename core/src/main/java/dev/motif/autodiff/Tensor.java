@@ -8,7 +8,9 @@ import dev.motif.array.Shapes;
 import dev.motif.array.SpecialFunctions;
 import dev.motif.array.Windows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An {@link NDArray} value plus the node of the graph that produced it.
@@ -690,6 +692,68 @@ public class Tensor {
         int[] idx = new int[(e - s + step - 1) / step];
         for (int i = 0; i < idx.length; i++) idx[i] = s + i * step;
         return indexSelect(ax, idx);
+    }
+
+    /**
+     * The slice at {@code index} along {@code axis}, without that axis (PyTorch's {@code select});
+     * a negative index counts from the end. {@code x.select(0, 2)} of a (4, 3) tensor is its row 2, shape (3).
+     */
+    public Tensor select(int axis, int index) {
+        int ax = Shapes.axis("select", axis, rank());
+        int i = Shapes.index("select", index, ax, shape());
+        return slice(ax, i, i + 1, 1).reshape(dropped(new int[] {ax}));
+    }
+
+    /**
+     * Without the size-1 axes {@code axes}, or without every size-1 axis when none are given. Unlike
+     * PyTorch, which leaves a named axis of another size alone, that is an error naming the axis
+     * (as NumPy's {@code squeeze}): it is usually a shape mistake.
+     */
+    public Tensor squeeze(int... axes) {
+        return reshape(Shapes.squeeze("squeeze", shape(), axes));
+    }
+
+    /** With a new size-1 axis at {@code axis}, which may be {@code -(rank + 1) .. rank}: (3, 4).unsqueeze(1) is (3, 1, 4). */
+    public Tensor unsqueeze(int axis) {
+        return reshape(Shapes.unsqueeze("unsqueeze", shape(), axis));
+    }
+
+    /**
+     * Cut along {@code axis} into pieces of {@code size}, the last one smaller when the extent is
+     * not a multiple (PyTorch's {@code split} with an int). Each piece is differentiable; the
+     * gradients of the pieces land side by side in the input's.
+     */
+    public List<Tensor> split(int size, int axis) {
+        int ax = Shapes.axis("split", axis, rank());
+        return split(Shapes.pieces("split", shape(ax), size), ax);
+    }
+
+    /** Cut along {@code axis} into pieces of the given sizes, which must add up to the extent (PyTorch's {@code split} with a list). */
+    public List<Tensor> split(int[] sizes, int axis) {
+        int ax = Shapes.axis("split", axis, rank());
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " include a negative one");
+            total += s;
+        }
+        if (total != shape(ax)) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total + ", but axis " + ax
+                    + " of shape " + Shapes.str(shape()) + " has " + shape(ax));
+        }
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        for (int i = 0, start = 0; i < sizes.length; start += sizes[i++]) out.add(slice(ax, start, start + sizes[i], 1));
+        return out;
+    }
+
+    /**
+     * Cut along {@code axis} into {@code chunks} pieces of ⌈n / chunks⌉ (PyTorch's {@code chunk}):
+     * the last is smaller, and there may be fewer pieces than asked, e.g. 5 into 4 chunks gives 2, 2, 1.
+     */
+    public List<Tensor> chunk(int chunks, int axis) {
+        int ax = Shapes.axis("chunk", axis, rank());
+        if (chunks <= 0) throw new IllegalArgumentException("chunk: the number of chunks must be positive, got " + chunks);
+        int n = shape(ax);
+        return split(Shapes.pieces("chunk", n, Math.max(1, (n + chunks - 1) / chunks)), ax);
     }
 
     /** Stacks tensors of one shape along a new axis. */
