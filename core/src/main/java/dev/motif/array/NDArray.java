@@ -388,6 +388,32 @@ public final class NDArray {
     public NDArray square() { return map(Unary.SQUARE); }
     public NDArray reciprocal() { return map(Unary.RECIPROCAL); }
 
+    /** {@code s − this}, elementwise (PyTorch's {@code rsub}): {@code x.rsub(1)} is 1 − x. */
+    public NDArray rsub(double s) { return scalar(dtype, s).sub(this); }
+
+    /** {@code s / this}, elementwise (PyTorch's reversed division): {@code x.rdiv(2)} is 2 / x. */
+    public NDArray rdiv(double s) { return scalar(dtype, s).div(this); }
+
+    /**
+     * Every element limited to {@code [min, max]} (PyTorch's {@code clamp}); an infinite bound
+     * leaves that side open, NaN stays NaN, and min > max gives max everywhere (as PyTorch).
+     */
+    public NDArray clamp(double min, double max) {
+        if (Double.isNaN(min) || Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + ", max " + max);
+        }
+        NDArray out = zeros(dtype, shape);
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                for (int i = from; i < to; i++) out.d[i] = Math.min(Math.max(d[i], min), max);
+            } else {
+                float lo = (float) min, hi = (float) max;
+                for (int i = from; i < to; i++) out.f[i] = Math.min(Math.max(f[i], lo), hi);
+            }
+        });
+        return out;
+    }
+
     /** Elementwise functions of two arguments. */
     public enum Binary {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE;

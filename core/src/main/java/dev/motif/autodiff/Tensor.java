@@ -604,7 +604,49 @@ public class Tensor {
 
     /** 1/x. */
     public Tensor reciprocal() {
-        return constLike(1).div(this);
+        return rdiv(1);
+    }
+
+    /**
+     * {@code s − x}, the scalar on the left (PyTorch's {@code rsub}, what {@code 1 - x} is in
+     * Python): {@code x.rsub(1.0)}. Chosen over a static form so it chains like {@code sub}.
+     */
+    public Tensor rsub(double s) {
+        return constLike(s).sub(this);
+    }
+
+    /** {@code s / x}, the scalar on the left (what {@code 2 / x} is in Python): {@code x.rdiv(2.0)}. */
+    public Tensor rdiv(double s) {
+        return constLike(s).div(this);
+    }
+
+    /**
+     * Elements below {@code min} raised to it and above {@code max} lowered to it (PyTorch's
+     * {@code clamp}); a null bound leaves that side open, but one must be given. The gradient is 1
+     * where {@code min <= x <= max}, the bounds included, and 0 outside, as PyTorch's.
+     *
+     * <pre>{@code
+     * Tensor p = logits.sigmoid().clamp(1e-6, 1 - 1e-6);   // away from 0 and 1 before a log
+     * }</pre>
+     */
+    public Tensor clamp(Double min, Double max) {
+        if (min == null && max == null) throw new IllegalArgumentException("clamp: give min, max or both (both were null)");
+        double lo = min == null ? Double.NEGATIVE_INFINITY : min, hi = max == null ? Double.POSITIVE_INFINITY : max;
+        Tensor a = this;
+        return record("clamp", value.clamp(lo, hi), g -> {
+            NDArray inside = a.value.ge(lo).mul(a.value.le(hi));
+            return new Tensor[] {where(inside, g, constant(NDArray.zeros(g.dtype())))};
+        }, a);
+    }
+
+    /** {@code clamp(min, null)}: max(x, min). */
+    public Tensor clampMin(double min) {
+        return clamp(min, null);
+    }
+
+    /** {@code clamp(null, max)}: min(x, max). */
+    public Tensor clampMax(double max) {
+        return clamp(null, max);
     }
 
     /** GELU in its exact form x·Φ(x), as PyTorch's default. */
@@ -657,6 +699,51 @@ public class Tensor {
         Tensor shift = constant(NDArray.where(m.abs().lt(Double.POSITIVE_INFINITY), m, NDArray.zeros(dtype())));
         Tensor s = sub(shift).exp().sum(ax, true).log().add(shift);
         return keepDims ? s : s.reshape(dropped(ax));
+    }
+
+    /**
+     * The p-norm (Σ|x|^p)^(1/p) over {@code axes} (all when null or empty), as PyTorch's
+     * {@code linalg.vector_norm}: p = 2 (Euclidean), 1, {@code Double.POSITIVE_INFINITY} (max |x|),
+     * 0 (the count of non-zeros, gradient 0) or any other positive p.
+     *
+     * <p>Where the norm is not differentiable its gradient is PyTorch's: 0 where the whole norm is 0
+     * (p >= 1), 0 at a zero element (sign(0) = 0, also for p < 1 where the true derivative is
+     * infinite), and the infinity norm's gradient split evenly between the elements tied for the max.
+     *
+     * <pre>{@code
+     * Tensor rows = x.norm(2, new int[] {1}, true);   // (N, D) -> (N, 1)
+     * Tensor unit = x.div(rows.clampMin(1e-12));
+     * }</pre>
+     */
+    public Tensor norm(double p, int[] axes, boolean keepDims) {
+        if (!(p >= 0)) throw new IllegalArgumentException("norm: p must be >= 0 or infinity, got " + p);
+        int[] ax = Shapes.axes("norm", axes, rank());
+        if (p == 1) return abs().sum(ax, keepDims);
+        if (p == Double.POSITIVE_INFINITY) return abs().max(ax, keepDims);
+        int[] keep = keptShape(ax), in = shape();
+        if (p == 0) {
+            return record("norm", value.ne(NDArray.zeros(dtype())).sum(ax, keepDims), g -> new Tensor[] {g.mul(0.0).reshape(keep).broadcastTo(in)}, this);
+        }
+        NDArray n = p == 2 ? value.mul(value).sum(ax, true).sqrt() : value.abs().pow(p).sum(ax, true).pow(1 / p);
+        Tensor a = this;
+        Tensor[] self = new Tensor[1];
+        self[0] = record("norm", keepDims ? n : n.reshape(dropped(ax)), g -> {
+            // d‖x‖/dx = sgn(x)·|x|^(p−1) / ‖x‖^(p−1). A zero norm is replaced by 1 (x is all zeros there,
+            // so the gradient is 0, as PyTorch's), and a zero element's base by 1 (sgn(0) = 0 makes it 0),
+            // so that no 0·∞ reaches this or any higher derivative.
+            NDArray zeroNorm = n.eq(0.0);
+            Tensor norm = where(zeroNorm, constLike(1), self[0].reshape(keep));
+            if (p == 2) return new Tensor[] {a.mul(g.reshape(keep).div(norm))};
+            Tensor base = where(a.value.eq(0.0), constLike(1), a.abs());
+            Tensor direction = constant(a.value.sign()).mul(base.pow(p - 1));
+            return new Tensor[] {direction.mul(g.reshape(keep).div(norm.pow(p - 1)))};
+        }, a);
+        return self[0];
+    }
+
+    /** The Euclidean norm of all elements, a scalar. */
+    public Tensor norm() {
+        return norm(2, null, false);
     }
 
     /** Softmax along one axis. */
