@@ -137,6 +137,7 @@ public final class Convolution {
     }
 
     private static void rank4(String op, String what, NDArray a) {
+        NDArray.requireFloat(op, a);
         if (a.rank() != 4) throw new IllegalArgumentException(op + ": " + what + " must have rank 4, got shape " + Shapes.str(a.shape()));
     }
 

@@ -18,6 +18,8 @@ final class MatMul {
      * copied); 1-D operands (NumPy promotion) only without transposes.
      */
     static NDArray matmul(NDArray a, NDArray b, boolean ta, boolean tb) {
+        NDArray.requireFloat("matmul", a);
+        NDArray.requireFloat("matmul", b);
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException("matmul: dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
                     + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + ")");

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A dense, row-major, contiguous array of F64 or F32 values.
+ * A dense, row-major, contiguous array of F64 or F32 values, or of I32 indices and labels.
  *
  * <p>Value semantics: every operation returns a new array and leaves its operands alone. The one
  * exception is the raw storage returned by {@link #f64()} and {@link #f32()}, which optimizers and
@@ -21,6 +21,11 @@ import java.util.Locale;
  *
  * <p>Operands of a binary op must have the same dtype: mixing F32 and F64 is an error, not a
  * silent promotion. Scalars given as {@code double} take the array's dtype.
+ *
+ * <p>An I32 array ({@link #ofInts}) holds indices and labels: the shape, layout and index kernels
+ * take it (reshape, permute, slice, indexSelect, gather, concat, stack, pad, where, comparisons,
+ * copies, conversions with {@link #to}), and arithmetic and reductions refuse it in one line
+ * ({@code "add: I32 holds indices; convert with to(F64)"}).
  */
 public final class NDArray {
     private final DType dtype;
@@ -28,22 +33,44 @@ public final class NDArray {
     private final int size;
     private final double[] d;
     private final float[] f;
+    private final int[] ints;
+    /** The storage whichever its type (d, f or ints), for the kernels that only move elements. */
+    private final Object data;
     /** The array whose storage this one is: itself, or the source of a reshape (views share one version). */
     private final NDArray owner;
     /** In-place changes of the storage so far; read and bumped through {@link #owner}. */
     private int version;
 
-    private NDArray(DType dtype, int[] shape, double[] d, float[] f) {
-        this(dtype, shape, d, f, null);
-    }
-
-    private NDArray(DType dtype, int[] shape, double[] d, float[] f, NDArray owner) {
+    private NDArray(DType dtype, int[] shape, Object data, NDArray owner) {
         this.dtype = dtype;
         this.shape = shape;
         this.size = Shapes.size(shape);
-        this.d = d;
-        this.f = f;
+        this.data = data;
+        this.d = data instanceof double[] a ? a : null;
+        this.f = data instanceof float[] a ? a : null;
+        this.ints = data instanceof int[] a ? a : null;
         this.owner = owner == null ? this : owner;
+    }
+
+    private NDArray(DType dtype, int[] shape, Object data) {
+        this(dtype, shape, data, null);
+    }
+
+    /** New storage of n elements of a dtype. */
+    private static Object storage(DType dtype, int n) {
+        switch (dtype) {
+            case F64: return new double[n];
+            case F32: return new float[n];
+            default: return new int[n];
+        }
+    }
+
+    /**
+     * Refuses an I32 array in an op that does arithmetic: its values are indices and labels. The
+     * one-line message names the op, such as {@code "add: I32 holds indices; convert with to(F64)"}.
+     */
+    static void requireFloat(String op, NDArray a) {
+        if (!a.dtype.isFloat()) throw new IllegalArgumentException(op + ": I32 holds indices; convert with to(F64)");
     }
 
     // ---------------------------------------------------------------- creation
@@ -54,7 +81,7 @@ public final class NDArray {
         if (Shapes.size(s) != data.length) {
             throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
         }
-        return new NDArray(DType.F64, s, data, null);
+        return new NDArray(DType.F64, s, data);
     }
 
     /** Wraps F32 data (no copy) with the given shape. */
@@ -63,7 +90,24 @@ public final class NDArray {
         if (Shapes.size(s) != data.length) {
             throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
         }
-        return new NDArray(DType.F32, s, null, data);
+        return new NDArray(DType.F32, s, data);
+    }
+
+    /**
+     * Wraps I32 data (no copy) with the given shape: indices and labels, for the shape, layout and
+     * index kernels ({@code gather}, {@code indexSelect}, comparisons), refused by arithmetic.
+     *
+     * <pre>{@code
+     * NDArray labels = NDArray.ofInts(new int[] {3, 0, 7}, 3);
+     * NDArray picked = logits.gather(1, labels.unsqueeze(1));   // (N, 1)
+     * }</pre>
+     */
+    public static NDArray ofInts(int[] data, int... shape) {
+        int[] s = shape.clone();
+        if (Shapes.size(s) != data.length) {
+            throw new IllegalArgumentException("NDArray.ofInts: " + data.length + " values do not fill shape " + Shapes.str(s));
+        }
+        return new NDArray(DType.I32, s, data);
     }
 
     /** A one-dimensional F64 array of the given values (copied). */
@@ -73,7 +117,7 @@ public final class NDArray {
 
     /** A rank-0 F64 array. */
     public static NDArray scalar(double v) {
-        return new NDArray(DType.F64, new int[0], new double[] {v}, null);
+        return new NDArray(DType.F64, new int[0], new double[] {v});
     }
 
     /** A rank-0 array of the given dtype. */
@@ -83,9 +127,7 @@ public final class NDArray {
 
     /** An array of the given dtype and shape with every element zero. */
     public static NDArray zeros(DType dtype, int... shape) {
-        int n = Shapes.size(shape);
-        return dtype == DType.F64 ? new NDArray(dtype, shape.clone(), new double[n], null)
-                : new NDArray(dtype, shape.clone(), null, new float[n]);
+        return new NDArray(dtype, shape.clone(), storage(dtype, Shapes.size(shape)));
     }
 
     /** An array of the given dtype and shape with every element one. */
@@ -98,7 +140,8 @@ public final class NDArray {
         NDArray a = zeros(dtype, shape);
         if (value != 0) {
             if (a.d != null) Arrays.fill(a.d, value);
-            else Arrays.fill(a.f, (float) value);
+            else if (a.f != null) Arrays.fill(a.f, (float) value);
+            else Arrays.fill(a.ints, toInt("full", value, 0));
         }
         return a;
     }
@@ -146,27 +189,45 @@ public final class NDArray {
         return size;
     }
 
-    /** The F64 storage itself (no copy), or an error for an F32 array. */
+    /** The F64 storage itself (no copy), or an error for another dtype. */
     public double[] f64() {
-        if (d == null) throw new IllegalStateException("f64(): array is F32; convert with toF64() first");
+        if (d == null) throw new IllegalStateException("f64(): array is " + dtype + "; convert with toF64() first");
         return d;
     }
 
-    /** The F32 storage itself (no copy), or an error for an F64 array. */
+    /** The F32 storage itself (no copy), or an error for another dtype. */
     public float[] f32() {
-        if (f == null) throw new IllegalStateException("f32(): array is F64; convert with toF32() first");
+        if (f == null) throw new IllegalStateException("f32(): array is " + dtype + "; convert with toF32() first");
         return f;
+    }
+
+    /** The I32 storage itself (no copy), or an error for another dtype. */
+    public int[] i32() {
+        if (ints == null) throw new IllegalStateException("i32(): array is " + dtype + "; convert with to(I32) first");
+        return ints;
     }
 
     /** Element at a flat (row-major) index, as a double. */
     public double getFlat(int i) {
-        return d != null ? d[i] : f[i];
+        return d != null ? d[i] : f != null ? f[i] : ints[i];
     }
 
-    /** Writes one element in place; for kernels, initialisers and optimizers only (not counted in {@link #version}). */
+    /**
+     * Writes one element in place; for kernels, initialisers and optimizers only (not counted in
+     * {@link #version}). An I32 array takes whole values in its range only.
+     */
     public void setFlat(int i, double v) {
         if (d != null) d[i] = v;
-        else f[i] = (float) v;
+        else if (f != null) f[i] = (float) v;
+        else ints[i] = toInt("setFlat", v, i);
+    }
+
+    /** A whole value within the int range, as an int; else an error naming the op and the position. */
+    private static int toInt(String op, double v, int at) {
+        if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": " + v + " at flat index " + at + " is not a whole number in the I32 range");
+        }
+        return (int) v;
     }
 
     /** Element at a multi-index. */
@@ -197,27 +258,31 @@ public final class NDArray {
     /** All elements as a new double array. */
     public double[] toDoubleArray() {
         if (d != null) return d.clone();
-        double[] out = new double[size];
-        for (int i = 0; i < size; i++) out[i] = f[i];
-        return out;
+        return to(DType.F64).d;
     }
 
     /** A deep copy. */
     public NDArray copy() {
-        return d != null ? new NDArray(dtype, shape, d.clone(), null) : new NDArray(dtype, shape, null, f.clone());
+        NDArray out = zeros(dtype, shape);
+        System.arraycopy(data, 0, out.data, 0, size);
+        return out;
     }
 
-    /** This array in the given dtype (itself when it already is). */
+    /**
+     * This array in the given dtype (itself when it already is). To I32 every value must be whole
+     * and within the int range, or the error names the first that is not.
+     */
     public NDArray to(DType target) {
         if (target == dtype) return this;
-        if (target == DType.F64) {
-            double[] out = new double[size];
-            for (int i = 0; i < size; i++) out[i] = f[i];
-            return new NDArray(target, shape, out, null);
+        NDArray out = zeros(target, shape);
+        if (target == DType.I32) {
+            for (int i = 0; i < size; i++) out.ints[i] = toInt("to(I32)", getFlat(i), i);
+        } else if (target == DType.F64) {
+            for (int i = 0; i < size; i++) out.d[i] = getFlat(i);
+        } else {
+            for (int i = 0; i < size; i++) out.f[i] = (float) getFlat(i);
         }
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) out[i] = (float) d[i];
-        return new NDArray(target, shape, null, out);
+        return out;
     }
 
     public NDArray toF64() {
@@ -233,8 +298,7 @@ public final class NDArray {
         if (!Arrays.equals(shape, src.shape)) {
             throw new IllegalArgumentException("assign: shape " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
         }
-        if (d != null && src.d != null) System.arraycopy(src.d, 0, d, 0, size);
-        else if (f != null && src.f != null) System.arraycopy(src.f, 0, f, 0, size);
+        if (dtype == src.dtype) System.arraycopy(src.data, 0, data, 0, size);
         else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
         bumpVersion();
     }
@@ -258,11 +322,11 @@ public final class NDArray {
         owner.version++;
     }
 
-    /** Whether every element is finite. */
+    /** Whether every element is finite (always, for I32). */
     public boolean allFinite() {
         if (d != null) {
             for (double v : d) if (!Double.isFinite(v)) return false;
-        } else {
+        } else if (f != null) {
             for (float v : f) if (!Float.isFinite(v)) return false;
         }
         return true;
@@ -304,6 +368,7 @@ public final class NDArray {
 
     /** Applies a unary function to every element. */
     public NDArray map(Unary op) {
+        requireFloat(op.name().toLowerCase(), this);
         NDArray out = zeros(dtype, shape);
         forRanges(size, (from, to) -> {
             if (d != null) {
@@ -343,6 +408,7 @@ public final class NDArray {
      * this holds an infinity or a NaN (as PyTorch's {@code threshold_backward}).
      */
     public NDArray wherePositive(NDArray x) {
+        requireFloat("wherePositive", this);
         if (dtype != x.dtype || !Arrays.equals(shape, x.shape)) {
             throw new IllegalArgumentException("wherePositive: expected an array of the same dtype and shape as " + dtype + " "
                     + Shapes.str(shape) + ", got " + x.dtype + " " + Shapes.str(x.shape));
@@ -399,6 +465,7 @@ public final class NDArray {
      * leaves that side open, NaN stays NaN, and min > max gives max everywhere (as PyTorch).
      */
     public NDArray clamp(double min, double max) {
+        requireFloat("clamp", this);
         if (Double.isNaN(min) || Double.isNaN(max)) {
             throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + ", max " + max);
         }
@@ -442,8 +509,13 @@ public final class NDArray {
         }
     }
 
-    /** Applies a binary function elementwise with NumPy broadcasting. */
+    /** Applies a binary function elementwise with NumPy broadcasting; on I32 arrays only the comparisons, which give 0 or 1. */
     public NDArray zip(Binary op, NDArray other) {
+        if (dtype == DType.I32 && other.dtype == DType.I32 && op.ordinal() >= Binary.EQ.ordinal()) {
+            return toF64().zip(op, other.toF64()).to(DType.I32); // exact: every int is a double
+        }
+        requireFloat(op.opName(), this);
+        requireFloat(op.opName(), other);
         if (dtype != other.dtype) {
             throw new IllegalArgumentException(op.opName() + ": dtypes " + dtype + " and " + other.dtype + " differ (shapes "
                     + Shapes.str(shape) + " and " + Shapes.str(other.shape) + "); convert one with to()");
@@ -671,7 +743,7 @@ public final class NDArray {
     public NDArray eq(double s) { return zip(Binary.EQ, scalar(dtype, s)); }
 
     /** Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three broadcast. */
-    public static NDArray where(NDArray cond, NDArray a, NDArray b) {
+    public static NDArray where(NDArray cond, NDArray a, NDArray b) { // element moves only: I32 too
         if (a.dtype != b.dtype) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ");
         int[] s = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
         NDArray c = cond.broadcastTo(s), x = a.broadcastTo(s), y = b.broadcastTo(s);
@@ -696,8 +768,7 @@ public final class NDArray {
         int r = os.length;
         if (out.size == 0) return out;
         if (r == 0) {
-            if (d != null) out.d[0] = d[0];
-            else out.f[0] = f[0];
+            System.arraycopy(data, 0, out.data, 0, 1);
             return out;
         }
         if (transposeInTiles(os, strides, out)) return out;
@@ -707,14 +778,16 @@ public final class NDArray {
         int[] idx = new int[r - 1];
         int src = 0;
         for (int row = 0, o = 0; row < rows; row++, o += inner) {
-            if (d != null) {
-                if (step == 1) System.arraycopy(d, src, out.d, o, inner);
-                else if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
+            if (step == 1) System.arraycopy(data, src, out.data, o, inner);
+            else if (d != null) {
+                if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
                 else for (int t = 0, sp = src; t < inner; t++, sp += step) out.d[o + t] = d[sp];
-            } else {
-                if (step == 1) System.arraycopy(f, src, out.f, o, inner);
-                else if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
+            } else if (f != null) {
+                if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
                 else for (int t = 0, sp = src; t < inner; t++, sp += step) out.f[o + t] = f[sp];
+            } else {
+                if (step == 0) Arrays.fill(out.ints, o, o + inner, ints[src]);
+                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.ints[o + t] = ints[sp];
             }
             for (int ax = r - 2; ax >= 0; ax--) {
                 idx[ax]++;
@@ -766,7 +839,8 @@ public final class NDArray {
                     for (int a = a0; a < a1; a++) {
                         int o = dst + a * outStrideJ, i = src + a + t0 * step;
                         if (d != null) for (int t = t0; t < t1; t++, i += step) out.d[o + t] = d[i];
-                        else for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                        else if (f != null) for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                        else for (int t = t0; t < t1; t++, i += step) out.ints[o + t] = ints[i];
                     }
                 }
             }
@@ -788,6 +862,7 @@ public final class NDArray {
      * Sums this array down to a shape it was broadcast from (the adjoint of {@link #broadcastTo}).
      */
     public NDArray sumTo(int... target) {
+        requireFloat("sumTo", this);
         if (Arrays.equals(shape, target)) return this;
         if (!Shapes.broadcastsTo(target, shape)) {
             throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
@@ -810,6 +885,7 @@ public final class NDArray {
     /** Reduces over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
     public NDArray reduce(Reduce kind, int[] axes, boolean keepDims) {
         String op = kind.name().toLowerCase();
+        requireFloat(op, this);
         int[] ax = Shapes.axes(op, axes, shape.length);
         if (kind != Reduce.SUM) {
             for (int a : ax) {
@@ -937,6 +1013,7 @@ public final class NDArray {
 
     /** Mean over the axes (all when empty). */
     public NDArray mean(int[] axes, boolean keepDims) {
+        requireFloat("mean", this);
         int[] ax = Shapes.axes("mean", axes, shape.length);
         long count = 1;
         for (int a : ax) count *= shape[a];
@@ -945,6 +1022,7 @@ public final class NDArray {
 
     /** Variance over the axes with the given correction (0: population, 1: sample, as PyTorch's {@code correction}). */
     public NDArray variance(int[] axes, boolean keepDims, int correction) {
+        requireFloat("variance", this);
         int[] ax = Shapes.axes("variance", axes, shape.length);
         long count = 1;
         for (int a : ax) count *= shape[a];
@@ -954,6 +1032,7 @@ public final class NDArray {
 
     /** log(sum(exp(x))) over the axes, computed without overflow. */
     public NDArray logsumexp(int[] axes, boolean keepDims) {
+        requireFloat("logsumexp", this);
         int[] ax = Shapes.axes("logsumexp", axes, shape.length);
         for (int a : ax) {
             if (shape[a] == 0) { // the log of an empty sum, as PyTorch: -inf
@@ -1024,7 +1103,7 @@ public final class NDArray {
         if (Shapes.size(s) != size) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(shape) + " (" + size + " elements) to " + Shapes.str(newShape));
         }
-        return new NDArray(dtype, s, d, f, owner);
+        return new NDArray(dtype, s, data, owner);
     }
 
     /** Reorders the axes: output axis i is input axis {@code perm[i]}. */
@@ -1081,8 +1160,7 @@ public final class NDArray {
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < m; k++) {
                 int src = (o * n + start + k * step) * inner, dst = (o * m + k) * inner;
-                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
-                else System.arraycopy(f, src, out.f, dst, inner);
+                System.arraycopy(data, src, out.data, dst, inner);
             }
         }
         return out;
@@ -1123,8 +1201,7 @@ public final class NDArray {
             int block = x.shape[a] * inner;
             for (int o = 0; o < outer; o++) {
                 int dst = o * total * inner + offset;
-                if (x.d != null) System.arraycopy(x.d, o * block, out.d, dst, block);
-                else System.arraycopy(x.f, o * block, out.f, dst, block);
+                System.arraycopy(x.data, o * block, out.data, dst, block);
             }
             offset += block;
         }
@@ -1196,8 +1273,7 @@ public final class NDArray {
         for (int src = 0; src < size; src += inner) {
             int dpos = 0;
             for (int i = 0; i < r; i++) dpos += (idx[i] + offsets[i]) * dstStrides[i];
-            if (d != null) System.arraycopy(d, src, dst.d, dpos, inner);
-            else System.arraycopy(f, src, dst.f, dpos, inner);
+            System.arraycopy(data, src, dst.data, dpos, inner);
             for (int ax = r - 2; ax >= 0; ax--) {
                 if (++idx[ax] < shape[ax]) break;
                 idx[ax] = 0;
@@ -1224,8 +1300,7 @@ public final class NDArray {
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < indices.length; k++) {
                 int src = (o * n + indices[k]) * inner, dst = (o * indices.length + k) * inner;
-                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
-                else System.arraycopy(f, src, out.f, dst, inner);
+                System.arraycopy(data, src, out.data, dst, inner);
             }
         }
         return out;
@@ -1236,6 +1311,7 @@ public final class NDArray {
      * with slice k of this array added at position {@code indices[k]} (repeats accumulate).
      */
     public NDArray scatterAdd(int axis, int[] indices, int n) {
+        requireFloat("scatterAdd", this);
         int a = Shapes.axis("scatterAdd", axis, shape.length);
         if (shape[a] != indices.length) {
             throw new IllegalArgumentException("scatterAdd: " + indices.length + " indices for axis " + a + " of shape " + Shapes.str(shape));
@@ -1299,7 +1375,7 @@ public final class NDArray {
     /** Whether shapes, dtypes and every element are equal (NaN equal to NaN). */
     public boolean contentEquals(NDArray o) {
         if (o == null || dtype != o.dtype || !Arrays.equals(shape, o.shape)) return false;
-        return d != null ? Arrays.equals(d, o.d) : Arrays.equals(f, o.f);
+        return d != null ? Arrays.equals(d, o.d) : f != null ? Arrays.equals(f, o.f) : Arrays.equals(ints, o.ints);
     }
 
     /** Largest absolute elementwise difference to another array of the same shape. */

@@ -33,7 +33,7 @@ public final class Pooling {
      * and −∞ padding {@code ph, pw}.
      */
     public static MaxPool maxPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        Geometry g = geometry("maxPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        Geometry g = geometry("maxPool2d", x, kh, kw, sh, sw, ph, pw);
         NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
         int[] arg = new int[out.size()];
         boolean tiled = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
@@ -50,7 +50,7 @@ public final class Pooling {
      * {@code kh·kw} whatever part of it is padding (PyTorch's {@code count_include_pad = true}).
      */
     public static NDArray avgPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        Geometry g = geometry("avgPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        Geometry g = geometry("avgPool2d", x, kh, kw, sh, sw, ph, pw);
         NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
         forPlanes(g, x.size(), (p0, p1) -> average(x, out, p0, p1, g, false));
         return out;
@@ -63,6 +63,7 @@ public final class Pooling {
      */
     public static NDArray avgPool2dAdjoint(NDArray grad, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
         String op = "avgPool2dAdjoint";
+        NDArray.requireFloat(op, grad);
         if (grad.rank() != 4) throw new IllegalArgumentException(op + ": gradient must have shape (N, C, outH, outW), got " + Shapes.str(grad.shape()));
         int[] s = grad.shape();
         Geometry g = geometry(op, new int[] {s[0], s[1], h, w}, kh, kw, sh, sw, ph, pw);
@@ -77,6 +78,11 @@ public final class Pooling {
 
     /** The shape of a pooling and the output extents {@code (in + 2·padding − kernel) / stride + 1}; 1-D is H = 1. */
     private record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int outH, int outW) {}
+
+    private static Geometry geometry(String op, NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        NDArray.requireFloat(op, x);
+        return geometry(op, x.shape(), kh, kw, sh, sw, ph, pw);
+    }
 
     private static Geometry geometry(String op, int[] s, int kh, int kw, int sh, int sw, int ph, int pw) {
         if (s.length != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(s));
@@ -288,6 +294,7 @@ public final class Pooling {
 
     /** An array of the given shape whose element k is {@code x}'s element at flat index {@code index[k]}. */
     public static NDArray gatherFlat(NDArray x, int[] index, int... shape) {
+        NDArray.requireFloat("gatherFlat", x);
         if (Shapes.size(shape) != index.length) {
             throw new IllegalArgumentException("gatherFlat: " + index.length + " indices do not fill shape " + Shapes.str(shape));
         }
@@ -309,6 +316,7 @@ public final class Pooling {
      * {@code x} added at flat index {@code index[k]} (repeated indices accumulate).
      */
     public static NDArray scatterAddFlat(NDArray x, int[] index, int... shape) {
+        NDArray.requireFloat("scatterAddFlat", x);
         if (x.size() != index.length) {
             throw new IllegalArgumentException("scatterAddFlat: " + index.length + " indices for " + x.size() + " values of shape " + Shapes.str(x.shape()));
         }

@@ -48,6 +48,10 @@ public class Tensor {
 
     Tensor(NDArray value, boolean requiresGrad, Node node) {
         if (value == null) throw new IllegalArgumentException("Tensor value must not be null");
+        if (requiresGrad && !value.dtype().isFloat()) {
+            throw new IllegalArgumentException("an " + value.dtype() + " tensor " + Shapes.str(value.shape())
+                    + " holds indices and takes no gradient; make it a constant");
+        }
         this.value = value;
         this.requiresGrad = requiresGrad;
         this.node = node;
@@ -569,9 +573,13 @@ public class Tensor {
                 gy.requiresGrad() ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
     }
 
-    /** Converts to another dtype; the gradient converts back. */
+    /**
+     * Converts to another dtype; the gradient converts back. To I32 (indices: every value whole) the
+     * result is a constant, as PyTorch's {@code .long()}: nothing differentiable flows through an index.
+     */
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
+        if (!dtype.isFloat()) return constant(value.to(dtype));
         DType from = dtype();
         return record("to" + dtype, value.to(dtype), g -> new Tensor[] {g.to(from)}, this);
     }

@@ -60,7 +60,7 @@ class ConvolutionTest {
         // Stride 1 with output rows as long as input rows: the copy path that moves whole runs of rows.
         SplittableRandom r = new SplittableRandom(8);
         int[][] geometries = {{3, 3, 1, 1, 1, 1}, {5, 5, 2, 2, 1, 1}, {3, 3, 2, 2, 2, 2}, {3, 5, 1, 2, 1, 1}, {1, 1, 0, 0, 1, 1}, {2, 3, 1, 1, 2, 1}};
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             for (int[] g : geometries) {
                 NDArray x = Init.uniform(r, dt, -1, 1, 2, 3, 6, 7);
                 NDArray got = Windows.im2col2d(x, g[0], g[1], 1, 1, g[2], g[3], g[4], g[5]);
@@ -83,7 +83,7 @@ class ConvolutionTest {
         if (kind == Blas.Kind.NATIVE) assumeTrue(Blas.nativeAvailable(), "native BLAS (libopenblas0) is not installed");
         Blas.use(kind);
         SplittableRandom r = new SplittableRandom(3);
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             double tol = dt == DType.F64 ? 1e-10 : 2e-3;
             for (int[] c : CASES) {
                 int g = c[8];
@@ -141,7 +141,7 @@ class ConvolutionTest {
         if (kind == Blas.Kind.NATIVE) assumeTrue(Blas.nativeAvailable(), "native BLAS (libopenblas0) is not installed");
         Blas.use(kind);
         SplittableRandom r = new SplittableRandom(9);
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray a = Init.uniform(r, dt, -1, 1, 2, 40, 30), b = Init.uniform(r, dt, -1, 1, 30, 50);
             NDArray at = a.mT().copy(), bt = b.mT().copy();
             NDArray expected = a.matmul(b);
