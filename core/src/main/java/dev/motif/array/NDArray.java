@@ -1339,6 +1339,105 @@ public final class NDArray {
         return out;
     }
 
+    /**
+     * Picks along {@code axis} by an I32 index of the same rank (PyTorch's {@code torch.gather}):
+     * for axis 1 of a matrix, {@code out[i][j] = this[i][index[i][j]]}. The result has the index's
+     * shape, which may be smaller than this array's along the other axes.
+     *
+     * <pre>{@code
+     * NDArray t = NDArray.of(new double[] {1, 2, 3, 4}, 2, 2);
+     * t.gather(1, NDArray.ofInts(new int[] {0, 0, 1, 0}, 2, 2));   // [[1, 1], [4, 3]]
+     * }</pre>
+     */
+    public NDArray gather(int axis, NDArray index) {
+        int a = Shapes.axis("gather", axis, shape.length);
+        checkIndexShape("gather", a, index, shape, null);
+        NDArray out = zeros(dtype, index.shape);
+        indexWalk("gather", a, index, shape, index.shape, (src, dst) -> out.copyElement(dst, this, src));
+        return out;
+    }
+
+    /**
+     * This array plus {@code src} scattered along {@code axis} by an I32 index (PyTorch's
+     * out-of-place {@code scatter_add}): for axis 0, {@code out[index[i][j]][j] += src[i][j]},
+     * repeats accumulating. The index has the rank of both; it may be smaller than {@code src}
+     * along every axis (the rest of src is not used) and than this array along the others.
+     * The adjoint of {@link #gather}: {@code zeros.scatterAdd(axis, index, g)} is gather's gradient.
+     */
+    public NDArray scatterAdd(int axis, NDArray index, NDArray src) {
+        requireFloat("scatterAdd", this);
+        requireFloat("scatterAdd", src);
+        int a = Shapes.axis("scatterAdd", axis, shape.length);
+        if (src.dtype != dtype) {
+            throw new IllegalArgumentException("scatterAdd: dtypes " + dtype + " and " + src.dtype + " of the array and the source differ; convert one with to()");
+        }
+        checkIndexShape("scatterAdd", a, index, shape, src.shape);
+        NDArray out = copy();
+        if (d != null) indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.d[dst] += src.d[s]);
+        else indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.f[dst] += src.f[s]);
+        return out;
+    }
+
+    private void copyElement(int at, NDArray from, int src) {
+        if (d != null) d[at] = from.d[src];
+        else if (f != null) f[at] = from.f[src];
+        else ints[at] = from.ints[src];
+    }
+
+    /**
+     * The index of a gather or scatter: I32, of the rank of {@code target}, no larger than it along
+     * the axes other than {@code axis}, and no larger than {@code source} (when given) along any.
+     */
+    private static void checkIndexShape(String op, int axis, NDArray index, int[] target, int[] source) {
+        if (index.dtype != DType.I32) {
+            throw new IllegalArgumentException(op + ": the index must be I32, got " + index.dtype + " " + Shapes.str(index.shape) + "; convert it with to(I32)");
+        }
+        String of = source == null ? "the input " + Shapes.str(target) : "the array " + Shapes.str(target) + " and the source " + Shapes.str(source);
+        if (index.rank() != target.length || (source != null && source.length != target.length)) {
+            throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " must have the rank of " + of);
+        }
+        for (int d = 0; d < target.length; d++) {
+            if ((d != axis && index.shape[d] > target[d]) || (source != null && index.shape[d] > source[d])) {
+                throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " is larger than " + of + " along axis " + d);
+            }
+        }
+    }
+
+    /** A position in the target and the same multi-index's position in the source (or the output of a gather). */
+    private interface IndexVisitor {
+        void visit(int target, int source);
+    }
+
+    /**
+     * Walks every element of {@code index} in order: its multi-index, with the entry itself in
+     * place of the coordinate along {@code axis}, addresses an element of {@code target}; the
+     * multi-index as it is addresses one of {@code source}. An entry out of [0, target[axis]) is an
+     * error naming its value and position.
+     */
+    private static void indexWalk(String op, int axis, NDArray index, int[] target, int[] source, IndexVisitor body) {
+        int r = target.length, n = target[axis];
+        int[] ts = Shapes.strides(target), ss = Shapes.strides(source), is = index.shape, idx = new int[r];
+        int[] ix = index.ints;
+        int base = 0, src = 0; // target offset without the axis coordinate; source offset
+        for (int k = 0; k < ix.length; k++) {
+            int v = ix[k];
+            if (v < 0 || v >= n) {
+                throw new IndexOutOfBoundsException(op + ": index " + v + " at position " + Arrays.toString(idx) + " is out of range for axis "
+                        + axis + " of size " + n + " (shape " + Shapes.str(target) + ")");
+            }
+            body.visit(base + v * ts[axis], src);
+            for (int d = r - 1; d >= 0; d--) {
+                idx[d]++;
+                src += ss[d];
+                if (d != axis) base += ts[d];
+                if (idx[d] < is[d]) break;
+                src -= ss[d] * is[d];
+                if (d != axis) base -= ts[d] * is[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
     /** Rows of the identity: {@code [labels.length, classes]} with a one at each label. */
     public static NDArray oneHot(DType dtype, int[] labels, int classes) {
         NDArray out = zeros(dtype, labels.length, classes);

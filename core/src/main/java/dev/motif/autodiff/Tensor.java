@@ -484,6 +484,46 @@ public class Tensor {
         return record("scatterAdd", value.scatterAdd(ax, indices, n), g -> new Tensor[] {g.indexSelect(ax, indices)}, this);
     }
 
+    /**
+     * Picks along {@code axis} by an I32 index tensor of the same rank (PyTorch's
+     * {@code torch.gather}): for axis 1, {@code out[i][j] = x[i][index[i][j]]}, shaped as the index.
+     * Its gradient scatters back with {@link #scatterAdd(int, Tensor, Tensor)}, and that one's
+     * gradient is this gather again, so it differentiates to any order.
+     *
+     * <pre>{@code
+     * Tensor picked = logProbs.gather(1, labels.unsqueeze(1));   // (N, C) and I32 (N, 1) -> (N, 1)
+     * }</pre>
+     */
+    public Tensor gather(int axis, Tensor index) {
+        int ax = Shapes.axis("gather", axis, rank());
+        int[] in = shape();
+        DType dt = dtype();
+        return record("gather", value.gather(ax, index.value), g -> new Tensor[] {
+                constant(NDArray.zeros(dt, in)).scatterAdd(ax, index, g), null}, this, index);
+    }
+
+    /**
+     * This tensor plus {@code src} scattered along {@code axis} by an I32 index (PyTorch's
+     * out-of-place {@code scatter_add}): for axis 0, {@code out[index[i][j]][j] += src[i][j]},
+     * repeats summed. Differentiable in this tensor (the gradient passes) and in {@code src} (the
+     * gradient gathered back, zero where src is larger than the index).
+     */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+        int ax = Shapes.axis("scatterAdd", axis, rank());
+        int[] srcShape = src.shape();
+        return record("scatterAdd", value.scatterAdd(ax, index.value, src.value), g -> new Tensor[] {
+                g, null, src.requiresGrad() ? g.gather(ax, index).padTo(srcShape) : null}, this, index, src);
+    }
+
+    /** This tensor padded with zeros at the end of each axis up to {@code target}. */
+    private Tensor padTo(int[] target) {
+        int[] s = shape();
+        if (Arrays.equals(s, target)) return this;
+        int[][] widths = new int[s.length][];
+        for (int i = 0; i < s.length; i++) widths[i] = new int[] {0, target[i] - s[i]};
+        return pad(widths, 0);
+    }
+
     /** Joins tensors along an existing axis. */
     public static Tensor concat(int axis, Tensor... parts) {
         NDArray[] vals = new NDArray[parts.length];
