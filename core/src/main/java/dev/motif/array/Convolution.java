@@ -132,7 +132,7 @@ public final class Convolution {
     private static void sameDtype(String op, NDArray a, NDArray b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes " + Shapes.str(a.shape())
-                    + " and " + Shapes.str(b.shape()) + ")");
+                    + " and " + Shapes.str(b.shape()) + "); convert one with to()");
         }
     }
 
@@ -160,7 +160,7 @@ public final class Convolution {
                     + Shapes.str(expected));
         }
         if (gy.dtype() != w.dtype()) {
-            throw new IllegalArgumentException(op + ": dtypes " + gy.dtype() + " and " + w.dtype() + " differ");
+            throw new IllegalArgumentException(op + ": dtypes " + gy.dtype() + " and " + w.dtype() + " differ; convert one with to()");
         }
     }
 }

@@ -24,4 +24,14 @@ public enum DType {
     public boolean isFloat() {
         return this != I32;
     }
+
+    /**
+     * The dtype an elementwise op between {@code a} and {@code b} computes in: the dtype itself when
+     * they agree, F64 for F32 with F64 (PyTorch's promotion of floating types); null for I32 with a
+     * float type, which arithmetic refuses rather than guess (convert with {@code to()}).
+     */
+    public static DType promote(DType a, DType b) {
+        if (a == b) return a;
+        return a.isFloat() && b.isFloat() ? F64 : null;
+    }
 }

@@ -19,8 +19,9 @@ import java.util.Locale;
  * NDArray s = y.sum(new int[] {1}, true);                         // shape [2, 1]
  * }</pre>
  *
- * <p>Operands of a binary op must have the same dtype: mixing F32 and F64 is an error, not a
- * silent promotion. Scalars given as {@code double} take the array's dtype.
+ * <p>An elementwise op between F32 and F64 computes in F64 (PyTorch's promotion of floating
+ * types; {@link DType#promote}), as do {@link #where} and {@link #concat}; a matrix product or a
+ * convolution refuses mixed dtypes, naming both. Scalars given as {@code double} take the array's dtype.
  *
  * <p>An I32 array ({@link #ofInts}) holds indices and labels: the shape, layout and index kernels
  * take it (reshape, permute, slice, indexSelect, gather, concat, stack, pad, where, comparisons,
@@ -516,10 +517,7 @@ public final class NDArray {
         }
         requireFloat(op.opName(), this);
         requireFloat(op.opName(), other);
-        if (dtype != other.dtype) {
-            throw new IllegalArgumentException(op.opName() + ": dtypes " + dtype + " and " + other.dtype + " differ (shapes "
-                    + Shapes.str(shape) + " and " + Shapes.str(other.shape) + "); convert one with to()");
-        }
+        if (dtype != other.dtype) return toF64().zip(op, other.toF64()); // F32 with F64: in F64, as PyTorch promotes
         if (Arrays.equals(shape, other.shape)) {
             NDArray out = zeros(dtype, shape);
             if (d != null) sameShape64(op, d, other.d, out.d);
@@ -742,9 +740,14 @@ public final class NDArray {
     public NDArray le(double s) { return zip(Binary.LE, scalar(dtype, s)); }
     public NDArray eq(double s) { return zip(Binary.EQ, scalar(dtype, s)); }
 
-    /** Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three broadcast. */
-    public static NDArray where(NDArray cond, NDArray a, NDArray b) { // element moves only: I32 too
-        if (a.dtype != b.dtype) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ");
+    /**
+     * Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three
+     * broadcast. Element moves only, so I32 too; F32 with F64 gives F64.
+     */
+    public static NDArray where(NDArray cond, NDArray a, NDArray b) {
+        DType common = DType.promote(a.dtype, b.dtype);
+        if (common == null) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ; convert one with to()");
+        if (a.dtype != b.dtype) return where(cond, a.to(common), b.to(common));
         int[] s = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
         NDArray c = cond.broadcastTo(s), x = a.broadcastTo(s), y = b.broadcastTo(s);
         NDArray out = zeros(a.dtype, s);
@@ -1180,7 +1183,15 @@ public final class NDArray {
         int total = 0;
         for (int p = 0; p < parts.length; p++) {
             NDArray x = parts[p];
-            if (x.dtype != first.dtype) throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype);
+            if (x.dtype != first.dtype) {
+                // F32 with F64 joins in F64 (as torch.cat promotes); I32 with a float type is refused
+                if (DType.promote(x.dtype, first.dtype) == null) {
+                    throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype + "; convert one with to()");
+                }
+                NDArray[] wide = new NDArray[parts.length];
+                for (int q = 0; q < parts.length; q++) wide[q] = parts[q].to(DType.F64);
+                return concat(axis, wide);
+            }
             boolean ok = x.shape.length == r;
             for (int i = 0; ok && i < r; i++) ok = i == a || x.shape[i] == first.shape[i];
             if (!ok) {

@@ -26,6 +26,15 @@ import java.util.List;
  * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
  * differentiate through them.
  *
+ * <p>Dtypes follow PyTorch's rule for floating types: an elementwise op between an F32 and an
+ * F64 tensor (add, sub, mul, div, pow, maximum, minimum, where, comparisons, concat and stack)
+ * computes in F64, converting the F32 operand with a recorded {@link #to}, so each input's
+ * gradient comes back in its own dtype. Where PyTorch refuses mixed dtypes, so does Motif: a
+ * matrix product, a convolution or a scatterAdd of F32 with F64 is an error naming the op and
+ * both dtypes, to be converted with {@code to()}. Scalars given as {@code double} take the
+ * tensor's dtype. An I32 tensor holds indices and labels (for {@link #gather} and the shape
+ * ops); it never requires a gradient, and arithmetic refuses it.
+ *
  * <pre>{@code
  * Tensor x = Tensor.variable(NDArray.vector(1, 2, 3));
  * Tensor y = x.mul(x).sum();                         // y = Σ x²
@@ -206,6 +215,14 @@ public class Tensor {
         return constant(NDArray.scalar(value.dtype(), v));
     }
 
+    /**
+     * Whether a and b are F32 and F64: an elementwise op then converts the F32 one with a recorded
+     * {@link #to}, so that the op runs in F64 and that operand's gradient comes back in F32.
+     */
+    private static boolean mixedFloats(Tensor a, Tensor b) {
+        return a.dtype() != b.dtype() && DType.promote(a.dtype(), b.dtype()) != null;
+    }
+
     private static void sameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
@@ -216,11 +233,13 @@ public class Tensor {
     // ---------------------------------------------------------------- primitives with backward rules
 
     public Tensor add(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).add(o.to(DType.F64));
         Tensor a = this;
         return record("add", value.add(o.value), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(o.shape())}, a, o);
     }
 
     public Tensor mul(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).mul(o.to(DType.F64));
         Tensor a = this;
         return record("mul", value.mul(o.value), g -> new Tensor[] {
                 a.requiresGrad() ? g.mul(o).sumTo(a.shape()) : null,
@@ -228,6 +247,7 @@ public class Tensor {
     }
 
     public Tensor div(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).div(o.to(DType.F64));
         Tensor a = this;
         return record("div", value.div(o.value), g -> {
             Tensor ga = g.div(o);
@@ -255,6 +275,7 @@ public class Tensor {
      * y >= 0 (0^y is constant there).
      */
     public Tensor pow(Tensor y) {
+        if (mixedFloats(this, y)) return to(DType.F64).pow(y.to(DType.F64));
         sameDtype("pow", this, y);
         Tensor a = this;
         NDArray out = value.pow(y.value);
@@ -364,6 +385,7 @@ public class Tensor {
 
     /** Elementwise choice with a constant condition (non-zero takes {@code a}); all three broadcast. */
     public static Tensor where(NDArray cond, Tensor a, Tensor b) {
+        if (mixedFloats(a, b)) return where(cond, a.to(DType.F64), b.to(DType.F64));
         sameDtype("where", a, b);
         NDArray c = cond;
         return record("where", NDArray.where(c, a.value, b.value), g -> {
@@ -526,6 +548,13 @@ public class Tensor {
 
     /** Joins tensors along an existing axis. */
     public static Tensor concat(int axis, Tensor... parts) {
+        for (Tensor p : parts) {
+            if (mixedFloats(p, parts[0])) { // as torch.cat: F32 with F64 joins in F64
+                Tensor[] wide = new Tensor[parts.length];
+                for (int i = 0; i < parts.length; i++) wide[i] = parts[i].to(DType.F64);
+                return concat(axis, wide);
+            }
+        }
         NDArray[] vals = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) vals[i] = parts[i].value;
         NDArray out = NDArray.concat(axis, vals);
@@ -713,6 +742,7 @@ public class Tensor {
     }
 
     private Tensor choose(NDArray wins, NDArray ties, Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).choose(wins, ties, o.to(DType.F64));
         sameDtype("maximum/minimum", this, o);
         NDArray w = wins.add(ties.mul(0.5)); // 1 where this wins, 1/2 on ties, 0 where o wins
         Tensor wa = constant(w);
