@@ -4,6 +4,10 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 
+import java.util.logging.Filter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * The BLAS that matrix products go through: native (OpenBLAS from Debian's {@code libopenblas0},
  * through JNI) when it loads, pure Java otherwise.
@@ -19,6 +23,27 @@ public final class Blas {
 
     private static volatile BLAS current;
     private static volatile Kind kind;
+
+    /** The one record of netlib's that {@link #NETLIB_LOG} drops. */
+    private static final String VECTOR_BLAS_WARNING = "Failed to load implementation from:dev.ludovic.netlib.blas.VectorBLAS";
+
+    /**
+     * netlib's InstanceBuilder warns on every start that its Vector API kernels (VectorBLAS) did not
+     * load: they need {@code --add-modules=jdk.incubator.vector}, which Motif does not ask for, so
+     * the warning says nothing a user can act on. Exactly that record is dropped; any other (the
+     * native library failing to load, for one) still shows. Set before the first use of netlib,
+     * which logs from its class initialiser, and held here: the logging framework keeps loggers
+     * only weakly, and a new logger would come without the filter.
+     */
+    private static final Logger NETLIB_LOG = quietVectorBlasWarning();
+
+    private static Logger quietVectorBlasWarning() {
+        Logger log = Logger.getLogger("dev.ludovic.netlib.blas.InstanceBuilder");
+        Filter previous = log.getFilter();
+        log.setFilter(r -> !(r.getLevel() == Level.WARNING && VECTOR_BLAS_WARNING.equals(r.getMessage()))
+                && (previous == null || previous.isLoggable(r)));
+        return log;
+    }
 
     static {
         String want = System.getProperty("motif.blas", "auto");

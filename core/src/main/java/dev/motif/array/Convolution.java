@@ -28,8 +28,7 @@ public final class Convolution {
         int o = w.shape(0), og = o / groups, cg = g.c() / groups, ck = cg * g.kh() * g.kw(), L = g.outH() * g.outW(), hw = g.h() * g.w();
         NDArray out = NDArray.zeros(x.dtype(), g.n(), o, g.outH(), g.outW());
         boolean direct = pointwise(g);
-        forEachImage(g.n(), (worker, lo, hi) -> {
-            NDArray buf = direct ? null : NDArray.zeros(x.dtype(), g.c() * g.kh() * g.kw() * L);
+        Parallel.forChunks(g.n(), imageChunks(g, o), () -> direct ? null : NDArray.zeros(x.dtype(), g.c() * g.kh() * g.kw() * L), (buf, chunk, lo, hi) -> {
             for (int n = lo; n < hi; n++) {
                 if (!direct) Windows.runSample(g, Windows.storage(x), n * g.c() * hw, Windows.storage(buf), 0, false);
                 for (int gi = 0; gi < groups; gi++) {
@@ -56,8 +55,7 @@ public final class Convolution {
         int o = w.shape(0), og = o / groups, cg = c / groups, ck = cg * g.kh() * g.kw(), L = g.outH() * g.outW(), hw = h * wd;
         NDArray dx = NDArray.zeros(gy.dtype(), g.n(), c, h, wd);
         boolean direct = pointwise(g);
-        forEachImage(g.n(), (worker, lo, hi) -> {
-            NDArray buf = direct ? null : NDArray.zeros(gy.dtype(), c * g.kh() * g.kw() * L);
+        Parallel.forChunks(g.n(), imageChunks(g, o), () -> direct ? null : NDArray.zeros(gy.dtype(), c * g.kh() * g.kw() * L), (buf, chunk, lo, hi) -> {
             for (int n = lo; n < hi; n++) {
                 for (int gi = 0; gi < groups; gi++) {
                     NDArray dst = direct ? dx : buf;
@@ -89,10 +87,12 @@ public final class Convolution {
         checkOutput(op, gy, g, dwt);
         int ck = cg * kh * kw, L = g.outH() * g.outW(), hw = g.h() * g.w();
         boolean direct = pointwise(g);
-        // Each worker sums its images into its own kernel-sized partial; the partials are added in a fixed order.
-        NDArray[] partials = new NDArray[workers(g.n())];
-        forEachImage(g.n(), (worker, lo, hi) -> {
-            NDArray buf = direct ? null : NDArray.zeros(x.dtype(), c * kh * kw * L);
+        // Each chunk of images sums into its own kernel-sized partial, and the partials are added in
+        // chunk order: the chunks depend on the batch and kernel sizes only, so the sum's rounding
+        // is the same on any number of cores. The partials cap the chunk count at a few MB of them.
+        int chunks = Math.max(1, Math.min(imageChunks(g, o), PARTIALS_BUDGET / dwt.size()));
+        NDArray[] partials = new NDArray[chunks];
+        Parallel.forChunks(g.n(), chunks, () -> direct ? null : NDArray.zeros(x.dtype(), c * kh * kw * L), (buf, chunk, lo, hi) -> {
             NDArray acc = NDArray.zeros(x.dtype(), dwt.shape());
             for (int n = lo; n < hi; n++) {
                 if (!direct) Windows.runSample(g, Windows.storage(x), n * c * hw, Windows.storage(buf), 0, false);
@@ -102,38 +102,26 @@ public final class Convolution {
                     MatMul.gemm(gy, (n * o + gi * og) * L, false, cols, colOff, true, acc, gi * og * ck, og, ck, L, true);
                 }
             }
-            partials[worker] = acc;
+            partials[chunk] = acc;
         });
         NDArray sum = partials[0];
         for (int i = 1; i < partials.length; i++) sum = sum.add(partials[i]);
         return sum;
     }
 
-    /** Whether to split the batch between threads (tests turn it off to compare). */
-    static volatile boolean parallel = true;
+    /** At most this many chunks of a batch: enough to keep 16 cores busy, few enough partials to add. */
+    private static final int MAX_IMAGE_CHUNKS = 16;
 
-    /** A range of images [lo, hi) handled by one worker. */
-    private interface Range {
-        void run(int worker, int lo, int hi);
-    }
-
-    /** How many workers split a batch of n images: one per processor, at most one per image. */
-    private static int workers(int n) {
-        return parallel ? Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors())) : 1;
-    }
+    /** The weight gradient's partials (one kernel each) may hold this many elements in all. */
+    private static final int PARTIALS_BUDGET = 1 << 22;
 
     /**
-     * Runs {@code body} over contiguous ranges of images, one range per worker, on the common
-     * ForkJoin pool (the caller works too). Ranges are fixed by the batch size and processor count,
-     * so a result that sums per-range partials in range order is the same from run to run.
+     * How many chunks a batch is cut into ({@link Parallel}): by the batch size and the
+     * multiply-adds per image only, so small convolutions stay on the calling thread.
      */
-    private static void forEachImage(int n, Range body) {
-        int k = workers(n);
-        if (k == 1) {
-            body.run(0, 0, n);
-            return;
-        }
-        java.util.stream.IntStream.range(0, k).parallel().forEach(i -> body.run(i, i * n / k, (i + 1) * n / k));
+    private static int imageChunks(Windows.Geometry g, int outChannels) {
+        long perImage = (long) outChannels * g.outH() * g.outW() * g.c() * g.kh() * g.kw(); // groups ignored: an upper bound
+        return Parallel.chunks(g.n(), perImage, MAX_IMAGE_CHUNKS);
     }
 
     /** A 1x1 kernel with stride 1 and no padding: the columns are the image itself, so no unfolding. */
@@ -144,11 +132,12 @@ public final class Convolution {
     private static void sameDtype(String op, NDArray a, NDArray b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes " + Shapes.str(a.shape())
-                    + " and " + Shapes.str(b.shape()) + ")");
+                    + " and " + Shapes.str(b.shape()) + "); convert one with to()");
         }
     }
 
     private static void rank4(String op, String what, NDArray a) {
+        NDArray.requireFloat(op, a);
         if (a.rank() != 4) throw new IllegalArgumentException(op + ": " + what + " must have rank 4, got shape " + Shapes.str(a.shape()));
     }
 
@@ -171,7 +160,7 @@ public final class Convolution {
                     + Shapes.str(expected));
         }
         if (gy.dtype() != w.dtype()) {
-            throw new IllegalArgumentException(op + ": dtypes " + gy.dtype() + " and " + w.dtype() + " differ");
+            throw new IllegalArgumentException(op + ": dtypes " + gy.dtype() + " and " + w.dtype() + " differ; convert one with to()");
         }
     }
 }

@@ -18,9 +18,11 @@ final class MatMul {
      * copied); 1-D operands (NumPy promotion) only without transposes.
      */
     static NDArray matmul(NDArray a, NDArray b, boolean ta, boolean tb) {
+        NDArray.requireFloat("matmul", a);
+        NDArray.requireFloat("matmul", b);
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException("matmul: dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
-                    + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + ")");
+                    + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + "); convert one with to()");
         }
         if (a.rank() == 0 || b.rank() == 0) {
             throw new IllegalArgumentException("matmul: operands must have rank >= 1, got shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()));

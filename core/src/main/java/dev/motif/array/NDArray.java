@@ -1,16 +1,17 @@
 package dev.motif.array;
 
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.Locale;
 
 /**
- * A dense, row-major, contiguous array of F64 or F32 values.
+ * A dense, row-major, contiguous array of F64 or F32 values, or of I32 indices and labels.
  *
  * <p>Value semantics: every operation returns a new array and leaves its operands alone. The one
  * exception is the raw storage returned by {@link #f64()} and {@link #f32()}, which optimizers and
  * kernels write in place. {@link #reshape} shares storage with its source (a reshape is a view),
- * so an in-place write shows through both.
+ * so an in-place write shows through both. Whoever changes an array in place that a recorded
+ * graph may still need calls {@link #bumpVersion} ({@link #assign} does it itself), so that
+ * backward refuses the changed value instead of silently using it.
  *
  * <pre>{@code
  * NDArray x = NDArray.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
@@ -18,8 +19,14 @@ import java.util.stream.IntStream;
  * NDArray s = y.sum(new int[] {1}, true);                         // shape [2, 1]
  * }</pre>
  *
- * <p>Operands of a binary op must have the same dtype: mixing F32 and F64 is an error, not a
- * silent promotion. Scalars given as {@code double} take the array's dtype.
+ * <p>An elementwise op between F32 and F64 computes in F64 (PyTorch's promotion of floating
+ * types; {@link DType#promote}), as do {@link #where} and {@link #concat}; a matrix product or a
+ * convolution refuses mixed dtypes, naming both. Scalars given as {@code double} take the array's dtype.
+ *
+ * <p>An I32 array ({@link #ofInts}) holds indices and labels: the shape, layout and index kernels
+ * take it (reshape, permute, slice, indexSelect, gather, concat, stack, pad, where, comparisons,
+ * copies, conversions with {@link #to}), and arithmetic and reductions refuse it in one line
+ * ({@code "add: I32 holds indices; convert with to(F64)"}).
  */
 public final class NDArray {
     private final DType dtype;
@@ -27,13 +34,44 @@ public final class NDArray {
     private final int size;
     private final double[] d;
     private final float[] f;
+    private final int[] ints;
+    /** The storage whichever its type (d, f or ints), for the kernels that only move elements. */
+    private final Object data;
+    /** The array whose storage this one is: itself, or the source of a reshape (views share one version). */
+    private final NDArray owner;
+    /** In-place changes of the storage so far; read and bumped through {@link #owner}. */
+    private int version;
 
-    private NDArray(DType dtype, int[] shape, double[] d, float[] f) {
+    private NDArray(DType dtype, int[] shape, Object data, NDArray owner) {
         this.dtype = dtype;
         this.shape = shape;
         this.size = Shapes.size(shape);
-        this.d = d;
-        this.f = f;
+        this.data = data;
+        this.d = data instanceof double[] a ? a : null;
+        this.f = data instanceof float[] a ? a : null;
+        this.ints = data instanceof int[] a ? a : null;
+        this.owner = owner == null ? this : owner;
+    }
+
+    private NDArray(DType dtype, int[] shape, Object data) {
+        this(dtype, shape, data, null);
+    }
+
+    /** New storage of n elements of a dtype. */
+    private static Object storage(DType dtype, int n) {
+        switch (dtype) {
+            case F64: return new double[n];
+            case F32: return new float[n];
+            default: return new int[n];
+        }
+    }
+
+    /**
+     * Refuses an I32 array in an op that does arithmetic: its values are indices and labels. The
+     * one-line message names the op, such as {@code "add: I32 holds indices; convert with to(F64)"}.
+     */
+    static void requireFloat(String op, NDArray a) {
+        if (!a.dtype.isFloat()) throw new IllegalArgumentException(op + ": I32 holds indices; convert with to(F64)");
     }
 
     // ---------------------------------------------------------------- creation
@@ -44,7 +82,7 @@ public final class NDArray {
         if (Shapes.size(s) != data.length) {
             throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
         }
-        return new NDArray(DType.F64, s, data, null);
+        return new NDArray(DType.F64, s, data);
     }
 
     /** Wraps F32 data (no copy) with the given shape. */
@@ -53,7 +91,24 @@ public final class NDArray {
         if (Shapes.size(s) != data.length) {
             throw new IllegalArgumentException("NDArray.of: " + data.length + " values do not fill shape " + Shapes.str(s));
         }
-        return new NDArray(DType.F32, s, null, data);
+        return new NDArray(DType.F32, s, data);
+    }
+
+    /**
+     * Wraps I32 data (no copy) with the given shape: indices and labels, for the shape, layout and
+     * index kernels ({@code gather}, {@code indexSelect}, comparisons), refused by arithmetic.
+     *
+     * <pre>{@code
+     * NDArray labels = NDArray.ofInts(new int[] {3, 0, 7}, 3);
+     * NDArray picked = logits.gather(1, labels.unsqueeze(1));   // (N, 1)
+     * }</pre>
+     */
+    public static NDArray ofInts(int[] data, int... shape) {
+        int[] s = shape.clone();
+        if (Shapes.size(s) != data.length) {
+            throw new IllegalArgumentException("NDArray.ofInts: " + data.length + " values do not fill shape " + Shapes.str(s));
+        }
+        return new NDArray(DType.I32, s, data);
     }
 
     /** A one-dimensional F64 array of the given values (copied). */
@@ -63,7 +118,7 @@ public final class NDArray {
 
     /** A rank-0 F64 array. */
     public static NDArray scalar(double v) {
-        return new NDArray(DType.F64, new int[0], new double[] {v}, null);
+        return new NDArray(DType.F64, new int[0], new double[] {v});
     }
 
     /** A rank-0 array of the given dtype. */
@@ -73,9 +128,7 @@ public final class NDArray {
 
     /** An array of the given dtype and shape with every element zero. */
     public static NDArray zeros(DType dtype, int... shape) {
-        int n = Shapes.size(shape);
-        return dtype == DType.F64 ? new NDArray(dtype, shape.clone(), new double[n], null)
-                : new NDArray(dtype, shape.clone(), null, new float[n]);
+        return new NDArray(dtype, shape.clone(), storage(dtype, Shapes.size(shape)));
     }
 
     /** An array of the given dtype and shape with every element one. */
@@ -88,7 +141,8 @@ public final class NDArray {
         NDArray a = zeros(dtype, shape);
         if (value != 0) {
             if (a.d != null) Arrays.fill(a.d, value);
-            else Arrays.fill(a.f, (float) value);
+            else if (a.f != null) Arrays.fill(a.f, (float) value);
+            else Arrays.fill(a.ints, toInt("full", value, 0));
         }
         return a;
     }
@@ -136,27 +190,45 @@ public final class NDArray {
         return size;
     }
 
-    /** The F64 storage itself (no copy), or an error for an F32 array. */
+    /** The F64 storage itself (no copy), or an error for another dtype. */
     public double[] f64() {
-        if (d == null) throw new IllegalStateException("f64(): array is F32; convert with toF64() first");
+        if (d == null) throw new IllegalStateException("f64(): array is " + dtype + "; convert with toF64() first");
         return d;
     }
 
-    /** The F32 storage itself (no copy), or an error for an F64 array. */
+    /** The F32 storage itself (no copy), or an error for another dtype. */
     public float[] f32() {
-        if (f == null) throw new IllegalStateException("f32(): array is F64; convert with toF32() first");
+        if (f == null) throw new IllegalStateException("f32(): array is " + dtype + "; convert with toF32() first");
         return f;
+    }
+
+    /** The I32 storage itself (no copy), or an error for another dtype. */
+    public int[] i32() {
+        if (ints == null) throw new IllegalStateException("i32(): array is " + dtype + "; convert with to(I32) first");
+        return ints;
     }
 
     /** Element at a flat (row-major) index, as a double. */
     public double getFlat(int i) {
-        return d != null ? d[i] : f[i];
+        return d != null ? d[i] : f != null ? f[i] : ints[i];
     }
 
-    /** Writes one element in place; for kernels, initialisers and optimizers only. */
+    /**
+     * Writes one element in place; for kernels, initialisers and optimizers only (not counted in
+     * {@link #version}). An I32 array takes whole values in its range only.
+     */
     public void setFlat(int i, double v) {
         if (d != null) d[i] = v;
-        else f[i] = (float) v;
+        else if (f != null) f[i] = (float) v;
+        else ints[i] = toInt("setFlat", v, i);
+    }
+
+    /** A whole value within the int range, as an int; else an error naming the op and the position. */
+    private static int toInt(String op, double v, int at) {
+        if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": " + v + " at flat index " + at + " is not a whole number in the I32 range");
+        }
+        return (int) v;
     }
 
     /** Element at a multi-index. */
@@ -187,27 +259,31 @@ public final class NDArray {
     /** All elements as a new double array. */
     public double[] toDoubleArray() {
         if (d != null) return d.clone();
-        double[] out = new double[size];
-        for (int i = 0; i < size; i++) out[i] = f[i];
-        return out;
+        return to(DType.F64).d;
     }
 
     /** A deep copy. */
     public NDArray copy() {
-        return d != null ? new NDArray(dtype, shape, d.clone(), null) : new NDArray(dtype, shape, null, f.clone());
+        NDArray out = zeros(dtype, shape);
+        System.arraycopy(data, 0, out.data, 0, size);
+        return out;
     }
 
-    /** This array in the given dtype (itself when it already is). */
+    /**
+     * This array in the given dtype (itself when it already is). To I32 every value must be whole
+     * and within the int range, or the error names the first that is not.
+     */
     public NDArray to(DType target) {
         if (target == dtype) return this;
-        if (target == DType.F64) {
-            double[] out = new double[size];
-            for (int i = 0; i < size; i++) out[i] = f[i];
-            return new NDArray(target, shape, out, null);
+        NDArray out = zeros(target, shape);
+        if (target == DType.I32) {
+            for (int i = 0; i < size; i++) out.ints[i] = toInt("to(I32)", getFlat(i), i);
+        } else if (target == DType.F64) {
+            for (int i = 0; i < size; i++) out.d[i] = getFlat(i);
+        } else {
+            for (int i = 0; i < size; i++) out.f[i] = (float) getFlat(i);
         }
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) out[i] = (float) d[i];
-        return new NDArray(target, shape, null, out);
+        return out;
     }
 
     public NDArray toF64() {
@@ -218,21 +294,40 @@ public final class NDArray {
         return to(DType.F32);
     }
 
-    /** Copies another array's values into this one in place (same shape; dtype converted). */
+    /** Copies another array's values into this one in place (same shape; dtype converted), and bumps {@link #version}. */
     public void assign(NDArray src) {
         if (!Arrays.equals(shape, src.shape)) {
             throw new IllegalArgumentException("assign: shape " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
         }
-        if (d != null && src.d != null) System.arraycopy(src.d, 0, d, 0, size);
-        else if (f != null && src.f != null) System.arraycopy(src.f, 0, f, 0, size);
+        if (dtype == src.dtype) System.arraycopy(src.data, 0, data, 0, size);
         else for (int i = 0; i < size; i++) setFlat(i, src.getFlat(i));
+        bumpVersion();
     }
 
-    /** Whether every element is finite. */
+    /**
+     * How many in-place changes this array's storage has seen: {@link #assign} and
+     * {@link #bumpVersion} count one each; a reshape shares the count with its source. A recorded
+     * op remembers its inputs' versions, so a backward pass can tell that a value it needs has
+     * changed since.
+     */
+    public int version() {
+        return owner.version;
+    }
+
+    /**
+     * Counts an in-place change made through {@link #f64()}, {@link #f32()} or {@link #setFlat}
+     * (which do not count, so that kernels filling a new array pay nothing). Call it after changing
+     * an array that a recorded graph may still hold, as an optimizer step does.
+     */
+    public void bumpVersion() {
+        owner.version++;
+    }
+
+    /** Whether every element is finite (always, for I32). */
     public boolean allFinite() {
         if (d != null) {
             for (double v : d) if (!Double.isFinite(v)) return false;
-        } else {
+        } else if (f != null) {
             for (float v : f) if (!Float.isFinite(v)) return false;
         }
         return true;
@@ -274,6 +369,7 @@ public final class NDArray {
 
     /** Applies a unary function to every element. */
     public NDArray map(Unary op) {
+        requireFloat(op.name().toLowerCase(), this);
         NDArray out = zeros(dtype, shape);
         forRanges(size, (from, to) -> {
             if (d != null) {
@@ -298,26 +394,12 @@ public final class NDArray {
         return out;
     }
 
-    /** Elementwise kernels over at least this many elements are split over the common ForkJoin pool. */
-    private static final int PARALLEL_ELEMENTS = 1 << 17;
-
-    /** A kernel over the elements {@code [from, to)}. */
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /**
-     * Runs {@code body} over {@code [0, n)}: at once for small n, else cut into a few ranges run on
-     * the common pool (the caller works too). Each element is written by exactly one range, so the
-     * result does not depend on the number of threads.
+     * Runs {@code body} over {@code [0, n)}: at once for small n, else in chunks of {@link Parallel#GRAIN}
+     * elements (see {@link Parallel}). Each element is written by exactly one chunk.
      */
-    private static void forRanges(int n, Range body) {
-        int chunks = n < PARALLEL_ELEMENTS ? 1 : 2 * (ForkJoinPool.getCommonPoolParallelism() + 1);
-        if (chunks == 1) {
-            body.run(0, n);
-            return;
-        }
-        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
+    private static void forRanges(int n, Parallel.Range body) {
+        Parallel.forRanges(n, Parallel.chunks(n, 1, Integer.MAX_VALUE), body);
     }
 
     /**
@@ -327,6 +409,7 @@ public final class NDArray {
      * this holds an infinity or a NaN (as PyTorch's {@code threshold_backward}).
      */
     public NDArray wherePositive(NDArray x) {
+        requireFloat("wherePositive", this);
         if (dtype != x.dtype || !Arrays.equals(shape, x.shape)) {
             throw new IllegalArgumentException("wherePositive: expected an array of the same dtype and shape as " + dtype + " "
                     + Shapes.str(shape) + ", got " + x.dtype + " " + Shapes.str(x.shape));
@@ -372,6 +455,33 @@ public final class NDArray {
     public NDArray square() { return map(Unary.SQUARE); }
     public NDArray reciprocal() { return map(Unary.RECIPROCAL); }
 
+    /** {@code s − this}, elementwise (PyTorch's {@code rsub}): {@code x.rsub(1)} is 1 − x. */
+    public NDArray rsub(double s) { return scalar(dtype, s).sub(this); }
+
+    /** {@code s / this}, elementwise (PyTorch's reversed division): {@code x.rdiv(2)} is 2 / x. */
+    public NDArray rdiv(double s) { return scalar(dtype, s).div(this); }
+
+    /**
+     * Every element limited to {@code [min, max]} (PyTorch's {@code clamp}); an infinite bound
+     * leaves that side open, NaN stays NaN, and min > max gives max everywhere (as PyTorch).
+     */
+    public NDArray clamp(double min, double max) {
+        requireFloat("clamp", this);
+        if (Double.isNaN(min) || Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + ", max " + max);
+        }
+        NDArray out = zeros(dtype, shape);
+        forRanges(size, (from, to) -> {
+            if (d != null) {
+                for (int i = from; i < to; i++) out.d[i] = Math.min(Math.max(d[i], min), max);
+            } else {
+                float lo = (float) min, hi = (float) max;
+                for (int i = from; i < to; i++) out.f[i] = Math.min(Math.max(f[i], lo), hi);
+            }
+        });
+        return out;
+    }
+
     /** Elementwise functions of two arguments. */
     public enum Binary {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE;
@@ -400,12 +510,14 @@ public final class NDArray {
         }
     }
 
-    /** Applies a binary function elementwise with NumPy broadcasting. */
+    /** Applies a binary function elementwise with NumPy broadcasting; on I32 arrays only the comparisons, which give 0 or 1. */
     public NDArray zip(Binary op, NDArray other) {
-        if (dtype != other.dtype) {
-            throw new IllegalArgumentException(op.opName() + ": dtypes " + dtype + " and " + other.dtype + " differ (shapes "
-                    + Shapes.str(shape) + " and " + Shapes.str(other.shape) + "); convert one with to()");
+        if (dtype == DType.I32 && other.dtype == DType.I32 && op.ordinal() >= Binary.EQ.ordinal()) {
+            return toF64().zip(op, other.toF64()).to(DType.I32); // exact: every int is a double
         }
+        requireFloat(op.opName(), this);
+        requireFloat(op.opName(), other);
+        if (dtype != other.dtype) return toF64().zip(op, other.toF64()); // F32 with F64: in F64, as PyTorch promotes
         if (Arrays.equals(shape, other.shape)) {
             NDArray out = zeros(dtype, shape);
             if (d != null) sameShape64(op, d, other.d, out.d);
@@ -628,9 +740,14 @@ public final class NDArray {
     public NDArray le(double s) { return zip(Binary.LE, scalar(dtype, s)); }
     public NDArray eq(double s) { return zip(Binary.EQ, scalar(dtype, s)); }
 
-    /** Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three broadcast. */
+    /**
+     * Elementwise choice: where {@code cond} is non-zero take {@code a}, else {@code b}; all three
+     * broadcast. Element moves only, so I32 too; F32 with F64 gives F64.
+     */
     public static NDArray where(NDArray cond, NDArray a, NDArray b) {
-        if (a.dtype != b.dtype) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ");
+        DType common = DType.promote(a.dtype, b.dtype);
+        if (common == null) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ; convert one with to()");
+        if (a.dtype != b.dtype) return where(cond, a.to(common), b.to(common));
         int[] s = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
         NDArray c = cond.broadcastTo(s), x = a.broadcastTo(s), y = b.broadcastTo(s);
         NDArray out = zeros(a.dtype, s);
@@ -654,8 +771,7 @@ public final class NDArray {
         int r = os.length;
         if (out.size == 0) return out;
         if (r == 0) {
-            if (d != null) out.d[0] = d[0];
-            else out.f[0] = f[0];
+            System.arraycopy(data, 0, out.data, 0, 1);
             return out;
         }
         if (transposeInTiles(os, strides, out)) return out;
@@ -665,14 +781,16 @@ public final class NDArray {
         int[] idx = new int[r - 1];
         int src = 0;
         for (int row = 0, o = 0; row < rows; row++, o += inner) {
-            if (d != null) {
-                if (step == 1) System.arraycopy(d, src, out.d, o, inner);
-                else if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
+            if (step == 1) System.arraycopy(data, src, out.data, o, inner);
+            else if (d != null) {
+                if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
                 else for (int t = 0, sp = src; t < inner; t++, sp += step) out.d[o + t] = d[sp];
-            } else {
-                if (step == 1) System.arraycopy(f, src, out.f, o, inner);
-                else if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
+            } else if (f != null) {
+                if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
                 else for (int t = 0, sp = src; t < inner; t++, sp += step) out.f[o + t] = f[sp];
+            } else {
+                if (step == 0) Arrays.fill(out.ints, o, o + inner, ints[src]);
+                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.ints[o + t] = ints[sp];
             }
             for (int ax = r - 2; ax >= 0; ax--) {
                 idx[ax]++;
@@ -724,7 +842,8 @@ public final class NDArray {
                     for (int a = a0; a < a1; a++) {
                         int o = dst + a * outStrideJ, i = src + a + t0 * step;
                         if (d != null) for (int t = t0; t < t1; t++, i += step) out.d[o + t] = d[i];
-                        else for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                        else if (f != null) for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
+                        else for (int t = t0; t < t1; t++, i += step) out.ints[o + t] = ints[i];
                     }
                 }
             }
@@ -746,6 +865,7 @@ public final class NDArray {
      * Sums this array down to a shape it was broadcast from (the adjoint of {@link #broadcastTo}).
      */
     public NDArray sumTo(int... target) {
+        requireFloat("sumTo", this);
         if (Arrays.equals(shape, target)) return this;
         if (!Shapes.broadcastsTo(target, shape)) {
             throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
@@ -768,6 +888,7 @@ public final class NDArray {
     /** Reduces over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
     public NDArray reduce(Reduce kind, int[] axes, boolean keepDims) {
         String op = kind.name().toLowerCase();
+        requireFloat(op, this);
         int[] ax = Shapes.axes(op, axes, shape.length);
         if (kind != Reduce.SUM) {
             for (int a : ax) {
@@ -843,14 +964,9 @@ public final class NDArray {
      * contiguous run (inner = 1) is summed in four interleaved parts.
      */
     private void sumAxis(int outer, int n, int inner, NDArray out) {
-        // Rows of the output are independent: a large input with many of them is split by rows
-        // (each output is still summed by one task in one order, whatever the thread count).
-        if (outer >= 8 && (long) outer * n * inner >= PARALLEL_ELEMENTS) {
-            int rows = outer, chunks = Math.min(outer, 2 * (ForkJoinPool.getCommonPoolParallelism() + 1));
-            IntStream.range(0, chunks).parallel().forEach(t -> sumRows((int) ((long) rows * t / chunks), (int) ((long) rows * (t + 1) / chunks), n, inner, out));
-        } else {
-            sumRows(0, outer, n, inner, out);
-        }
+        // Rows of the output are independent: a large input with many of them is split by rows,
+        // and each output is summed by one chunk in one order.
+        Parallel.forRanges(outer, Parallel.chunks(outer, (long) n * inner, Integer.MAX_VALUE), (from, to) -> sumRows(from, to, n, inner, out));
     }
 
     private void sumRows(int from, int to, int n, int inner, NDArray out) {
@@ -900,6 +1016,7 @@ public final class NDArray {
 
     /** Mean over the axes (all when empty). */
     public NDArray mean(int[] axes, boolean keepDims) {
+        requireFloat("mean", this);
         int[] ax = Shapes.axes("mean", axes, shape.length);
         long count = 1;
         for (int a : ax) count *= shape[a];
@@ -908,6 +1025,7 @@ public final class NDArray {
 
     /** Variance over the axes with the given correction (0: population, 1: sample, as PyTorch's {@code correction}). */
     public NDArray variance(int[] axes, boolean keepDims, int correction) {
+        requireFloat("variance", this);
         int[] ax = Shapes.axes("variance", axes, shape.length);
         long count = 1;
         for (int a : ax) count *= shape[a];
@@ -917,6 +1035,7 @@ public final class NDArray {
 
     /** log(sum(exp(x))) over the axes, computed without overflow. */
     public NDArray logsumexp(int[] axes, boolean keepDims) {
+        requireFloat("logsumexp", this);
         int[] ax = Shapes.axes("logsumexp", axes, shape.length);
         for (int a : ax) {
             if (shape[a] == 0) { // the log of an empty sum, as PyTorch: -inf
@@ -987,7 +1106,7 @@ public final class NDArray {
         if (Shapes.size(s) != size) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.str(shape) + " (" + size + " elements) to " + Shapes.str(newShape));
         }
-        return new NDArray(dtype, s, d, f);
+        return new NDArray(dtype, s, data, owner);
     }
 
     /** Reorders the axes: output axis i is input axis {@code perm[i]}. */
@@ -1044,8 +1163,7 @@ public final class NDArray {
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < m; k++) {
                 int src = (o * n + start + k * step) * inner, dst = (o * m + k) * inner;
-                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
-                else System.arraycopy(f, src, out.f, dst, inner);
+                System.arraycopy(data, src, out.data, dst, inner);
             }
         }
         return out;
@@ -1065,7 +1183,15 @@ public final class NDArray {
         int total = 0;
         for (int p = 0; p < parts.length; p++) {
             NDArray x = parts[p];
-            if (x.dtype != first.dtype) throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype);
+            if (x.dtype != first.dtype) {
+                // F32 with F64 joins in F64 (as torch.cat promotes); I32 with a float type is refused
+                if (DType.promote(x.dtype, first.dtype) == null) {
+                    throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype + "; convert one with to()");
+                }
+                NDArray[] wide = new NDArray[parts.length];
+                for (int q = 0; q < parts.length; q++) wide[q] = parts[q].to(DType.F64);
+                return concat(axis, wide);
+            }
             boolean ok = x.shape.length == r;
             for (int i = 0; ok && i < r; i++) ok = i == a || x.shape[i] == first.shape[i];
             if (!ok) {
@@ -1086,8 +1212,7 @@ public final class NDArray {
             int block = x.shape[a] * inner;
             for (int o = 0; o < outer; o++) {
                 int dst = o * total * inner + offset;
-                if (x.d != null) System.arraycopy(x.d, o * block, out.d, dst, block);
-                else System.arraycopy(x.f, o * block, out.f, dst, block);
+                System.arraycopy(x.data, o * block, out.data, dst, block);
             }
             offset += block;
         }
@@ -1111,9 +1236,24 @@ public final class NDArray {
 
     /** The shape with a size-1 axis inserted at position {@code a}. */
     public static int[] insertAxis(int[] s, int a) {
-        int[] out = new int[s.length + 1];
-        for (int i = 0, j = 0; i < out.length; i++) out[i] = i == a ? 1 : s[j++];
-        return out;
+        return Shapes.unsqueeze("insertAxis", s, a);
+    }
+
+    /** This array without its size-1 axes {@code axes} (all of them when none are given); a view. Each given axis must have size 1. */
+    public NDArray squeeze(int... axes) {
+        return reshape(Shapes.squeeze("squeeze", shape, axes));
+    }
+
+    /** This array with a new size-1 axis at {@code axis} ({@code -(rank + 1) .. rank}); a view. */
+    public NDArray unsqueeze(int axis) {
+        return reshape(Shapes.unsqueeze("unsqueeze", shape, axis));
+    }
+
+    /** The slice at {@code index} (negative counts from the end) along {@code axis}, without that axis, as PyTorch's {@code select}. */
+    public NDArray select(int axis, int index) {
+        int a = Shapes.axis("select", axis, shape.length);
+        int i = Shapes.index("select", index, a, shape);
+        return slice(a, i, i + 1).reshape(Shapes.drop(shape, new int[] {a}));
     }
 
     /** Pads with a constant: {@code widths[i] = {before, after}} for axis i (fewer rows pad the leading axes not at all). */
@@ -1144,8 +1284,7 @@ public final class NDArray {
         for (int src = 0; src < size; src += inner) {
             int dpos = 0;
             for (int i = 0; i < r; i++) dpos += (idx[i] + offsets[i]) * dstStrides[i];
-            if (d != null) System.arraycopy(d, src, dst.d, dpos, inner);
-            else System.arraycopy(f, src, dst.f, dpos, inner);
+            System.arraycopy(data, src, dst.data, dpos, inner);
             for (int ax = r - 2; ax >= 0; ax--) {
                 if (++idx[ax] < shape[ax]) break;
                 idx[ax] = 0;
@@ -1172,8 +1311,7 @@ public final class NDArray {
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < indices.length; k++) {
                 int src = (o * n + indices[k]) * inner, dst = (o * indices.length + k) * inner;
-                if (d != null) System.arraycopy(d, src, out.d, dst, inner);
-                else System.arraycopy(f, src, out.f, dst, inner);
+                System.arraycopy(data, src, out.data, dst, inner);
             }
         }
         return out;
@@ -1184,6 +1322,7 @@ public final class NDArray {
      * with slice k of this array added at position {@code indices[k]} (repeats accumulate).
      */
     public NDArray scatterAdd(int axis, int[] indices, int n) {
+        requireFloat("scatterAdd", this);
         int a = Shapes.axis("scatterAdd", axis, shape.length);
         if (shape[a] != indices.length) {
             throw new IllegalArgumentException("scatterAdd: " + indices.length + " indices for axis " + a + " of shape " + Shapes.str(shape));
@@ -1209,6 +1348,105 @@ public final class NDArray {
             }
         }
         return out;
+    }
+
+    /**
+     * Picks along {@code axis} by an I32 index of the same rank (PyTorch's {@code torch.gather}):
+     * for axis 1 of a matrix, {@code out[i][j] = this[i][index[i][j]]}. The result has the index's
+     * shape, which may be smaller than this array's along the other axes.
+     *
+     * <pre>{@code
+     * NDArray t = NDArray.of(new double[] {1, 2, 3, 4}, 2, 2);
+     * t.gather(1, NDArray.ofInts(new int[] {0, 0, 1, 0}, 2, 2));   // [[1, 1], [4, 3]]
+     * }</pre>
+     */
+    public NDArray gather(int axis, NDArray index) {
+        int a = Shapes.axis("gather", axis, shape.length);
+        checkIndexShape("gather", a, index, shape, null);
+        NDArray out = zeros(dtype, index.shape);
+        indexWalk("gather", a, index, shape, index.shape, (src, dst) -> out.copyElement(dst, this, src));
+        return out;
+    }
+
+    /**
+     * This array plus {@code src} scattered along {@code axis} by an I32 index (PyTorch's
+     * out-of-place {@code scatter_add}): for axis 0, {@code out[index[i][j]][j] += src[i][j]},
+     * repeats accumulating. The index has the rank of both; it may be smaller than {@code src}
+     * along every axis (the rest of src is not used) and than this array along the others.
+     * The adjoint of {@link #gather}: {@code zeros.scatterAdd(axis, index, g)} is gather's gradient.
+     */
+    public NDArray scatterAdd(int axis, NDArray index, NDArray src) {
+        requireFloat("scatterAdd", this);
+        requireFloat("scatterAdd", src);
+        int a = Shapes.axis("scatterAdd", axis, shape.length);
+        if (src.dtype != dtype) {
+            throw new IllegalArgumentException("scatterAdd: dtypes " + dtype + " and " + src.dtype + " of the array and the source differ; convert one with to()");
+        }
+        checkIndexShape("scatterAdd", a, index, shape, src.shape);
+        NDArray out = copy();
+        if (d != null) indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.d[dst] += src.d[s]);
+        else indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.f[dst] += src.f[s]);
+        return out;
+    }
+
+    private void copyElement(int at, NDArray from, int src) {
+        if (d != null) d[at] = from.d[src];
+        else if (f != null) f[at] = from.f[src];
+        else ints[at] = from.ints[src];
+    }
+
+    /**
+     * The index of a gather or scatter: I32, of the rank of {@code target}, no larger than it along
+     * the axes other than {@code axis}, and no larger than {@code source} (when given) along any.
+     */
+    private static void checkIndexShape(String op, int axis, NDArray index, int[] target, int[] source) {
+        if (index.dtype != DType.I32) {
+            throw new IllegalArgumentException(op + ": the index must be I32, got " + index.dtype + " " + Shapes.str(index.shape) + "; convert it with to(I32)");
+        }
+        String of = source == null ? "the input " + Shapes.str(target) : "the array " + Shapes.str(target) + " and the source " + Shapes.str(source);
+        if (index.rank() != target.length || (source != null && source.length != target.length)) {
+            throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " must have the rank of " + of);
+        }
+        for (int d = 0; d < target.length; d++) {
+            if ((d != axis && index.shape[d] > target[d]) || (source != null && index.shape[d] > source[d])) {
+                throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " is larger than " + of + " along axis " + d);
+            }
+        }
+    }
+
+    /** A position in the target and the same multi-index's position in the source (or the output of a gather). */
+    private interface IndexVisitor {
+        void visit(int target, int source);
+    }
+
+    /**
+     * Walks every element of {@code index} in order: its multi-index, with the entry itself in
+     * place of the coordinate along {@code axis}, addresses an element of {@code target}; the
+     * multi-index as it is addresses one of {@code source}. An entry out of [0, target[axis]) is an
+     * error naming its value and position.
+     */
+    private static void indexWalk(String op, int axis, NDArray index, int[] target, int[] source, IndexVisitor body) {
+        int r = target.length, n = target[axis];
+        int[] ts = Shapes.strides(target), ss = Shapes.strides(source), is = index.shape, idx = new int[r];
+        int[] ix = index.ints;
+        int base = 0, src = 0; // target offset without the axis coordinate; source offset
+        for (int k = 0; k < ix.length; k++) {
+            int v = ix[k];
+            if (v < 0 || v >= n) {
+                throw new IndexOutOfBoundsException(op + ": index " + v + " at position " + Arrays.toString(idx) + " is out of range for axis "
+                        + axis + " of size " + n + " (shape " + Shapes.str(target) + ")");
+            }
+            body.visit(base + v * ts[axis], src);
+            for (int d = r - 1; d >= 0; d--) {
+                idx[d]++;
+                src += ss[d];
+                if (d != axis) base += ts[d];
+                if (idx[d] < is[d]) break;
+                src -= ss[d] * is[d];
+                if (d != axis) base -= ts[d] * is[d];
+                idx[d] = 0;
+            }
+        }
     }
 
     /** Rows of the identity: {@code [labels.length, classes]} with a one at each label. */
@@ -1247,7 +1485,7 @@ public final class NDArray {
     /** Whether shapes, dtypes and every element are equal (NaN equal to NaN). */
     public boolean contentEquals(NDArray o) {
         if (o == null || dtype != o.dtype || !Arrays.equals(shape, o.shape)) return false;
-        return d != null ? Arrays.equals(d, o.d) : Arrays.equals(f, o.f);
+        return d != null ? Arrays.equals(d, o.d) : f != null ? Arrays.equals(f, o.f) : Arrays.equals(ints, o.ints);
     }
 
     /** Largest absolute elementwise difference to another array of the same shape. */
@@ -1290,6 +1528,6 @@ public final class NDArray {
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format("%.6g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.6g", v); // a decimal point whatever the default locale
     }
 }

@@ -1,8 +1,5 @@
 package dev.motif.array;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
-
 /**
  * Max and average pooling over 2-D windows. Max pooling also returns the position of every
  * window's maximum, and its gradient is one of two flat-index routings, {@link #gatherFlat} and
@@ -36,7 +33,7 @@ public final class Pooling {
      * and −∞ padding {@code ph, pw}.
      */
     public static MaxPool maxPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        Geometry g = geometry("maxPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        Geometry g = geometry("maxPool2d", x, kh, kw, sh, sw, ph, pw);
         NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
         int[] arg = new int[out.size()];
         boolean tiled = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
@@ -53,7 +50,7 @@ public final class Pooling {
      * {@code kh·kw} whatever part of it is padding (PyTorch's {@code count_include_pad = true}).
      */
     public static NDArray avgPool2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
-        Geometry g = geometry("avgPool2d", x.shape(), kh, kw, sh, sw, ph, pw);
+        Geometry g = geometry("avgPool2d", x, kh, kw, sh, sw, ph, pw);
         NDArray out = NDArray.zeros(x.dtype(), g.n, g.c, g.outH, g.outW);
         forPlanes(g, x.size(), (p0, p1) -> average(x, out, p0, p1, g, false));
         return out;
@@ -66,6 +63,7 @@ public final class Pooling {
      */
     public static NDArray avgPool2dAdjoint(NDArray grad, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
         String op = "avgPool2dAdjoint";
+        NDArray.requireFloat(op, grad);
         if (grad.rank() != 4) throw new IllegalArgumentException(op + ": gradient must have shape (N, C, outH, outW), got " + Shapes.str(grad.shape()));
         int[] s = grad.shape();
         Geometry g = geometry(op, new int[] {s[0], s[1], h, w}, kh, kw, sh, sw, ph, pw);
@@ -81,6 +79,11 @@ public final class Pooling {
     /** The shape of a pooling and the output extents {@code (in + 2·padding − kernel) / stride + 1}; 1-D is H = 1. */
     private record Geometry(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int outH, int outW) {}
 
+    private static Geometry geometry(String op, NDArray x, int kh, int kw, int sh, int sw, int ph, int pw) {
+        NDArray.requireFloat(op, x);
+        return geometry(op, x.shape(), kh, kw, sh, sw, ph, pw);
+    }
+
     private static Geometry geometry(String op, int[] s, int kh, int kw, int sh, int sw, int ph, int pw) {
         if (s.length != 4) throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(s));
         if (kh <= 0 || kw <= 0) throw new IllegalArgumentException(op + ": kernel size must be positive, got " + kh + "x" + kw);
@@ -95,28 +98,15 @@ public final class Pooling {
         return new Geometry(s[0], s[1], h, w, kh, kw, sh, sw, ph, pw, (h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);
     }
 
-    /** A kernel over the planes {@code [p0, p1)} of a pooling. */
-    private interface PlaneRange {
-        void run(int p0, int p1);
-    }
-
     /**
-     * Runs {@code body} over every (image, channel) plane. Planes are independent, so a large
-     * input is cut into runs of planes, one task each, on the common pool; each task writes only
-     * its own planes' outputs, so the result does not depend on the number of threads.
+     * Runs {@code body} over every (image, channel) plane {@code [p0, p1)}. Planes are independent,
+     * so a large input is cut into runs of planes by its size ({@link Parallel}); each run writes
+     * only its own planes' outputs.
      */
-    private static void forPlanes(Geometry g, int elements, PlaneRange body) {
+    private static void forPlanes(Geometry g, int elements, Parallel.Range body) {
         int planes = g.n * g.c;
-        int chunks = elements < PARALLEL_ELEMENTS || planes < 2 ? 1 : Math.min(planes, 4 * ForkJoinPool.commonPool().getParallelism());
-        if (chunks == 1) {
-            body.run(0, planes);
-            return;
-        }
-        IntStream.range(0, chunks).parallel().forEach(t -> body.run((int) ((long) planes * t / chunks), (int) ((long) planes * (t + 1) / chunks)));
+        Parallel.forRanges(planes, Parallel.chunks(planes, planes == 0 ? 0 : elements / planes, Integer.MAX_VALUE), body);
     }
-
-    /** Inputs at least this large are pooled on several threads. */
-    private static final int PARALLEL_ELEMENTS = 1 << 16;
 
     private static void checkPadding(String op, int k, int p, String axis) {
         if (k > 0 && p > k / 2) {
@@ -304,6 +294,7 @@ public final class Pooling {
 
     /** An array of the given shape whose element k is {@code x}'s element at flat index {@code index[k]}. */
     public static NDArray gatherFlat(NDArray x, int[] index, int... shape) {
+        NDArray.requireFloat("gatherFlat", x);
         if (Shapes.size(shape) != index.length) {
             throw new IllegalArgumentException("gatherFlat: " + index.length + " indices do not fill shape " + Shapes.str(shape));
         }
@@ -325,6 +316,7 @@ public final class Pooling {
      * {@code x} added at flat index {@code index[k]} (repeated indices accumulate).
      */
     public static NDArray scatterAddFlat(NDArray x, int[] index, int... shape) {
+        NDArray.requireFloat("scatterAddFlat", x);
         if (x.size() != index.length) {
             throw new IllegalArgumentException("scatterAddFlat: " + index.length + " indices for " + x.size() + " values of shape " + Shapes.str(x.shape()));
         }

@@ -92,6 +92,48 @@ public final class Shapes {
         return out;
     }
 
+    /**
+     * The shape without the size-1 axes {@code axes} (every size-1 axis when none are given);
+     * an error naming the op, the shape and the axis when a given axis is not of size 1.
+     */
+    public static int[] squeeze(String op, int[] shape, int... axes) {
+        if (axes.length == 0) return Arrays.stream(shape).filter(e -> e != 1).toArray();
+        int[] ax = axes(op, axes, shape.length);
+        for (int a : ax) {
+            if (shape[a] != 1) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + str(shape) + " has size " + shape[a] + ", not 1");
+        }
+        return drop(shape, ax);
+    }
+
+    /** The shape with a size-1 axis at {@code axis}, which may be {@code -(rank + 1) .. rank} (negative counts from the end). */
+    public static int[] unsqueeze(String op, int[] shape, int axis) {
+        int a = axis(op, axis, shape.length + 1);
+        int[] out = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < out.length; i++) out[i] = i == a ? 1 : shape[j++];
+        return out;
+    }
+
+    /** A possibly negative index along an axis of extent n, normalised; or an error naming the op, index, axis and shape. */
+    public static int index(String op, int index, int axis, int[] shape) {
+        int n = shape[axis], i = index < 0 ? index + n : index;
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException(op + ": index " + index + " is out of range for axis " + axis + " of shape " + str(shape));
+        }
+        return i;
+    }
+
+    /**
+     * Sizes of the pieces {@code split} and {@code chunk} cut an axis of extent n into: pieces of
+     * {@code size} with a smaller last one (one piece, empty, for n = 0), as PyTorch's {@code split}.
+     */
+    public static int[] pieces(String op, int n, int size) {
+        if (size <= 0) throw new IllegalArgumentException(op + ": piece size must be positive, got " + size);
+        if (n == 0) return new int[] {0};
+        int[] out = new int[(n + size - 1) / size];
+        for (int i = 0; i < out.length; i++) out[i] = Math.min(size, n - i * size);
+        return out;
+    }
+
     /** The permutation of a rank-r array that swaps axes a and b (negative axes count from the end). */
     public static int[] swap(String op, int rank, int a, int b) {
         int x = axis(op, a, rank), y = axis(op, b, rank);

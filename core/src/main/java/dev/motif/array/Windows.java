@@ -54,6 +54,7 @@ public final class Windows {
      */
     public static NDArray im2col2d(NDArray x, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
         String op = "im2col2d";
+        NDArray.requireFloat(op, x);
         if (x.rank() != 4) {
             throw new IllegalArgumentException(op + ": input must have shape (N, C, H, W), got " + Shapes.str(x.shape()));
         }
@@ -71,6 +72,7 @@ public final class Windows {
      */
     public static NDArray col2im2d(NDArray cols, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
         String op = "col2im2d";
+        NDArray.requireFloat(op, cols);
         if (cols.rank() != 3) {
             throw new IllegalArgumentException(op + ": columns must have shape (N, C*kh*kw, outH*outW), got " + Shapes.str(cols.shape()));
         }
@@ -102,6 +104,7 @@ public final class Windows {
     /** Unfolds {@code x} of shape {@code (N, C, L)} into columns {@code (N, C·k, outL)}. Padding is zero. */
     public static NDArray im2col1d(NDArray x, int k, int stride, int padding, int dilation) {
         String op = "im2col1d";
+        NDArray.requireFloat(op, x);
         if (x.rank() != 3) {
             throw new IllegalArgumentException(op + ": input must have shape (N, C, L), got " + Shapes.str(x.shape()));
         }
@@ -118,6 +121,7 @@ public final class Windows {
      */
     public static NDArray col2im1d(NDArray cols, int length, int k, int stride, int padding, int dilation) {
         String op = "col2im1d";
+        NDArray.requireFloat(op, cols);
         if (cols.rank() != 3) {
             throw new IllegalArgumentException(op + ": columns must have shape (N, C*k, outL), got " + Shapes.str(cols.shape()));
         }

@@ -132,24 +132,45 @@ public final class Autodiff {
                 + (inputsFinite ? " (all inputs finite)" : " (an input was already non-finite)"));
     }
 
-    /** Gradient of a scalar {@code output} with respect to one input. */
+    /** Gradient of a scalar {@code output} with respect to one input it depends on. */
     public static Tensor grad(Tensor output, Tensor input, boolean createGraph) {
         return grad(List.of(output), null, List.of(input), createGraph).get(0);
     }
 
-    /** Gradients of a scalar {@code output} with respect to each input. */
+    /** Gradients of a scalar {@code output} with respect to each input; every input must be used. */
     public static List<Tensor> grad(Tensor output, List<? extends Tensor> inputs, boolean createGraph) {
         return grad(List.of(output), null, inputs, createGraph);
     }
 
-    /**
-     * Vector-Jacobian products: Σₖ gradOutputsₖ·∂outputsₖ/∂input for each input. With null
-     * gradOutputs every output must be a scalar and is seeded with one. An input the outputs do
-     * not depend on gets zeros. With {@code createGraph} the results are recorded, so they can be
-     * differentiated again (Hessian-vector products, forces, PDE residuals).
-     */
+    /** {@link #grad(List, List, List, boolean, boolean)} of a scalar output: zeros for unused inputs when {@code allowUnused}. */
+    public static List<Tensor> grad(Tensor output, List<? extends Tensor> inputs, boolean createGraph, boolean allowUnused) {
+        return grad(List.of(output), null, inputs, createGraph, allowUnused);
+    }
+
+    /** {@link #grad(List, List, List, boolean, boolean)} where every input must be used. */
     public static List<Tensor> grad(List<? extends Tensor> outputs, List<? extends Tensor> gradOutputs,
                                     List<? extends Tensor> inputs, boolean createGraph) {
+        return grad(outputs, gradOutputs, inputs, createGraph, false);
+    }
+
+    /**
+     * Vector-Jacobian products: Σₖ gradOutputsₖ·∂outputsₖ/∂input for each input. With null
+     * gradOutputs every output must be a scalar and is seeded with one. With {@code createGraph}
+     * the results are recorded, so they can be differentiated again (Hessian-vector products,
+     * forces, PDE residuals).
+     *
+     * <p>An input the outputs do not depend on through the recorded graph (unused, constant,
+     * detached, or computed under {@link #noGrad}) is an error naming its position and shape, as
+     * PyTorch's {@code allow_unused = False}: usually a model that forgot a parameter. With
+     * {@code allowUnused} such an input gets zeros of its shape and dtype instead (PyTorch would
+     * give None), which is the right Jacobian column when a parameter really does not enter.
+     *
+     * <pre>{@code
+     * List<Tensor> g = Autodiff.grad(List.of(loss), null, List.of(w, unusedBias), false, true); // g.get(1) is zeros
+     * }</pre>
+     */
+    public static List<Tensor> grad(List<? extends Tensor> outputs, List<? extends Tensor> gradOutputs,
+                                    List<? extends Tensor> inputs, boolean createGraph, boolean allowUnused) {
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
             throw new IllegalArgumentException("grad: " + gradOutputs.size() + " gradOutputs for " + outputs.size() + " outputs");
         }
@@ -180,13 +201,21 @@ public final class Autodiff {
         List<Tensor> order = topologicalOrder(outputs, wanted);
         propagate(order, grads, createGraph);
         List<Tensor> out = new ArrayList<>(inputs.size());
-        for (Tensor x : inputs) {
-            Tensor g = grads.get(x);
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor x = inputs.get(i), g = grads.get(x);
+            if (g == null && !allowUnused) throw unused(i, x);
             if (g == null) g = Tensor.constant(NDArray.zeros(x.dtype(), x.shape()));
             else if (!createGraph) g = g.detach();
             out.add(g);
         }
         return out;
+    }
+
+    private static IllegalArgumentException unused(int i, Tensor x) {
+        String why = x.requiresGrad() ? "is not used by the outputs (no recorded op leads from it to them)"
+                : "does not require a gradient (a constant, a detached or frozen tensor, or one computed under noGrad)";
+        return new IllegalArgumentException("grad: input " + i + " (" + x.describe() + ") " + why
+                + "; pass allowUnused = true to get zeros for it");
     }
 
     /** Backpropagates from a scalar into {@code grad} of every leaf that requires one. */
@@ -245,6 +274,7 @@ public final class Autodiff {
     }
 
     private static Tensor[] applyBackward(Node node, Tensor g) {
+        node.checkVersions();
         Node[] running = IN_BACKWARD.get();
         Node outer = running[0];
         running[0] = node;

@@ -8,7 +8,9 @@ import dev.motif.array.Shapes;
 import dev.motif.array.SpecialFunctions;
 import dev.motif.array.Windows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An {@link NDArray} value plus the node of the graph that produced it.
@@ -24,6 +26,15 @@ import java.util.Arrays;
  * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
  * differentiate through them.
  *
+ * <p>Dtypes follow PyTorch's rule for floating types: an elementwise op between an F32 and an
+ * F64 tensor (add, sub, mul, div, pow, maximum, minimum, where, comparisons, concat and stack)
+ * computes in F64, converting the F32 operand with a recorded {@link #to}, so each input's
+ * gradient comes back in its own dtype. Where PyTorch refuses mixed dtypes, so does Motif: a
+ * matrix product, a convolution or a scatterAdd of F32 with F64 is an error naming the op and
+ * both dtypes, to be converted with {@code to()}. Scalars given as {@code double} take the
+ * tensor's dtype. An I32 tensor holds indices and labels (for {@link #gather} and the shape
+ * ops); it never requires a gradient, and arithmetic refuses it.
+ *
  * <pre>{@code
  * Tensor x = Tensor.variable(NDArray.vector(1, 2, 3));
  * Tensor y = x.mul(x).sum();                         // y = Σ x²
@@ -33,6 +44,8 @@ import java.util.Arrays;
  */
 public class Tensor {
     private NDArray value;
+    /** What {@link #version} adds to the value's own count, so that replacing the value counts one change. */
+    private int versionBase;
     private final boolean requiresGrad;
     final Node node;
     /** Accumulated gradient of a leaf after {@link #backward()}; null until then. */
@@ -44,6 +57,10 @@ public class Tensor {
 
     Tensor(NDArray value, boolean requiresGrad, Node node) {
         if (value == null) throw new IllegalArgumentException("Tensor value must not be null");
+        if (requiresGrad && !value.dtype().isFloat()) {
+            throw new IllegalArgumentException("an " + value.dtype() + " tensor " + Shapes.str(value.shape())
+                    + " holds indices and takes no gradient; make it a constant");
+        }
         this.value = value;
         this.requiresGrad = requiresGrad;
         this.node = node;
@@ -70,10 +87,36 @@ public class Tensor {
         return value;
     }
 
-    /** Replaces a leaf's value; for parameters (optimizers, checkpoints) only. */
+    /**
+     * Replaces a leaf's value; for parameters (optimizers, checkpoints) only. Counts as an in-place
+     * change: a graph recorded with the old value can no longer be differentiated (see {@link #version}).
+     */
     protected void replaceValue(NDArray v) {
         if (node != null) throw new IllegalStateException("only a leaf tensor's value can be replaced");
+        int before = version();
         this.value = v;
+        this.versionBase = before + 1 - v.version();
+    }
+
+    /**
+     * How many in-place changes this tensor's value has seen: a replaced value
+     * ({@code Parameter.set}) and a change of the array itself ({@link NDArray#assign},
+     * {@link NDArray#bumpVersion}, as an optimizer step does) count one each. Every recorded op
+     * keeps its inputs' versions, and backward fails, naming the tensor and the op, when one has
+     * changed since: its backward rule would otherwise silently use the new value (as PyTorch
+     * refuses a tensor "modified by an inplace operation").
+     */
+    public int version() {
+        return versionBase + value.version();
+    }
+
+    /**
+     * What this tensor is, for error messages: its role, dtype and shape, such as
+     * {@code "the output of mul, F64 [2, 3]"}; a subclass with a name (a parameter) says it.
+     */
+    public String describe() {
+        String what = node != null ? "the output of " + node.op : requiresGrad() ? "a leaf" : "a constant";
+        return what + ", " + value.dtype() + " " + Shapes.str(value.shape());
     }
 
     /**
@@ -172,6 +215,14 @@ public class Tensor {
         return constant(NDArray.scalar(value.dtype(), v));
     }
 
+    /**
+     * Whether a and b are F32 and F64: an elementwise op then converts the F32 one with a recorded
+     * {@link #to}, so that the op runs in F64 and that operand's gradient comes back in F32.
+     */
+    private static boolean mixedFloats(Tensor a, Tensor b) {
+        return a.dtype() != b.dtype() && DType.promote(a.dtype(), b.dtype()) != null;
+    }
+
     private static void sameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
@@ -182,11 +233,13 @@ public class Tensor {
     // ---------------------------------------------------------------- primitives with backward rules
 
     public Tensor add(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).add(o.to(DType.F64));
         Tensor a = this;
         return record("add", value.add(o.value), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(o.shape())}, a, o);
     }
 
     public Tensor mul(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).mul(o.to(DType.F64));
         Tensor a = this;
         return record("mul", value.mul(o.value), g -> new Tensor[] {
                 a.requiresGrad() ? g.mul(o).sumTo(a.shape()) : null,
@@ -194,6 +247,7 @@ public class Tensor {
     }
 
     public Tensor div(Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).div(o.to(DType.F64));
         Tensor a = this;
         return record("div", value.div(o.value), g -> {
             Tensor ga = g.div(o);
@@ -221,12 +275,13 @@ public class Tensor {
      * y >= 0 (0^y is constant there).
      */
     public Tensor pow(Tensor y) {
+        if (mixedFloats(this, y)) return to(DType.F64).pow(y.to(DType.F64));
         sameDtype("pow", this, y);
         Tensor a = this;
         NDArray out = value.pow(y.value);
         Tensor[] self = new Tensor[1];
         self[0] = record("pow", out, g -> new Tensor[] {
-                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, y.value.eq(0.0)).pow(y.sub(1.0))).sumTo(a.shape()) : null,
+                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.eq(0.0))).pow(y.sub(1.0))).sumTo(a.shape()) : null,
                 y.requiresGrad() ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
                 a, y);
         return self[0];
@@ -235,7 +290,9 @@ public class Tensor {
     /**
      * {@code a} with 1 substituted where {@code mask} is set: evaluating y·x^(y−1) or log x there
      * would give 0·∞ = NaN where the true derivative is 0. With a substituted constant every higher
-     * derivative stays finite too (a masked where after the fact would still send 0·∞ back).
+     * derivative stays finite too (a masked where after the fact would still send 0·∞ back). The
+     * mask must hold only where the base is 0: elsewhere the substitution would drop the base's
+     * part of the higher derivatives (∂²/∂x∂y of x^y at y = 0 is 1/x, not 1).
      */
     private static Tensor baseOneWhere(Tensor a, NDArray mask) {
         if (mask.sum().item() == 0) return a;
@@ -328,6 +385,7 @@ public class Tensor {
 
     /** Elementwise choice with a constant condition (non-zero takes {@code a}); all three broadcast. */
     public static Tensor where(NDArray cond, Tensor a, Tensor b) {
+        if (mixedFloats(a, b)) return where(cond, a.to(DType.F64), b.to(DType.F64));
         sameDtype("where", a, b);
         NDArray c = cond;
         return record("where", NDArray.where(c, a.value, b.value), g -> {
@@ -448,8 +506,55 @@ public class Tensor {
         return record("scatterAdd", value.scatterAdd(ax, indices, n), g -> new Tensor[] {g.indexSelect(ax, indices)}, this);
     }
 
+    /**
+     * Picks along {@code axis} by an I32 index tensor of the same rank (PyTorch's
+     * {@code torch.gather}): for axis 1, {@code out[i][j] = x[i][index[i][j]]}, shaped as the index.
+     * Its gradient scatters back with {@link #scatterAdd(int, Tensor, Tensor)}, and that one's
+     * gradient is this gather again, so it differentiates to any order.
+     *
+     * <pre>{@code
+     * Tensor picked = logProbs.gather(1, labels.unsqueeze(1));   // (N, C) and I32 (N, 1) -> (N, 1)
+     * }</pre>
+     */
+    public Tensor gather(int axis, Tensor index) {
+        int ax = Shapes.axis("gather", axis, rank());
+        int[] in = shape();
+        DType dt = dtype();
+        return record("gather", value.gather(ax, index.value), g -> new Tensor[] {
+                constant(NDArray.zeros(dt, in)).scatterAdd(ax, index, g), null}, this, index);
+    }
+
+    /**
+     * This tensor plus {@code src} scattered along {@code axis} by an I32 index (PyTorch's
+     * out-of-place {@code scatter_add}): for axis 0, {@code out[index[i][j]][j] += src[i][j]},
+     * repeats summed. Differentiable in this tensor (the gradient passes) and in {@code src} (the
+     * gradient gathered back, zero where src is larger than the index).
+     */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+        int ax = Shapes.axis("scatterAdd", axis, rank());
+        int[] srcShape = src.shape();
+        return record("scatterAdd", value.scatterAdd(ax, index.value, src.value), g -> new Tensor[] {
+                g, null, src.requiresGrad() ? g.gather(ax, index).padTo(srcShape) : null}, this, index, src);
+    }
+
+    /** This tensor padded with zeros at the end of each axis up to {@code target}. */
+    private Tensor padTo(int[] target) {
+        int[] s = shape();
+        if (Arrays.equals(s, target)) return this;
+        int[][] widths = new int[s.length][];
+        for (int i = 0; i < s.length; i++) widths[i] = new int[] {0, target[i] - s[i]};
+        return pad(widths, 0);
+    }
+
     /** Joins tensors along an existing axis. */
     public static Tensor concat(int axis, Tensor... parts) {
+        for (Tensor p : parts) {
+            if (mixedFloats(p, parts[0])) { // as torch.cat: F32 with F64 joins in F64
+                Tensor[] wide = new Tensor[parts.length];
+                for (int i = 0; i < parts.length; i++) wide[i] = parts[i].to(DType.F64);
+                return concat(axis, wide);
+            }
+        }
         NDArray[] vals = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) vals[i] = parts[i].value;
         NDArray out = NDArray.concat(axis, vals);
@@ -537,9 +642,13 @@ public class Tensor {
                 gy.requiresGrad() ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
     }
 
-    /** Converts to another dtype; the gradient converts back. */
+    /**
+     * Converts to another dtype; the gradient converts back. To I32 (indices: every value whole) the
+     * result is a constant, as PyTorch's {@code .long()}: nothing differentiable flows through an index.
+     */
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
+        if (!dtype.isFloat()) return constant(value.to(dtype));
         DType from = dtype();
         return record("to" + dtype, value.to(dtype), g -> new Tensor[] {g.to(from)}, this);
     }
@@ -572,7 +681,49 @@ public class Tensor {
 
     /** 1/x. */
     public Tensor reciprocal() {
-        return constLike(1).div(this);
+        return rdiv(1);
+    }
+
+    /**
+     * {@code s − x}, the scalar on the left (PyTorch's {@code rsub}, what {@code 1 - x} is in
+     * Python): {@code x.rsub(1.0)}. Chosen over a static form so it chains like {@code sub}.
+     */
+    public Tensor rsub(double s) {
+        return constLike(s).sub(this);
+    }
+
+    /** {@code s / x}, the scalar on the left (what {@code 2 / x} is in Python): {@code x.rdiv(2.0)}. */
+    public Tensor rdiv(double s) {
+        return constLike(s).div(this);
+    }
+
+    /**
+     * Elements below {@code min} raised to it and above {@code max} lowered to it (PyTorch's
+     * {@code clamp}); a null bound leaves that side open, but one must be given. The gradient is 1
+     * where {@code min <= x <= max}, the bounds included, and 0 outside, as PyTorch's.
+     *
+     * <pre>{@code
+     * Tensor p = logits.sigmoid().clamp(1e-6, 1 - 1e-6);   // away from 0 and 1 before a log
+     * }</pre>
+     */
+    public Tensor clamp(Double min, Double max) {
+        if (min == null && max == null) throw new IllegalArgumentException("clamp: give min, max or both (both were null)");
+        double lo = min == null ? Double.NEGATIVE_INFINITY : min, hi = max == null ? Double.POSITIVE_INFINITY : max;
+        Tensor a = this;
+        return record("clamp", value.clamp(lo, hi), g -> {
+            NDArray inside = a.value.ge(lo).mul(a.value.le(hi));
+            return new Tensor[] {where(inside, g, constant(NDArray.zeros(g.dtype())))};
+        }, a);
+    }
+
+    /** {@code clamp(min, null)}: max(x, min). */
+    public Tensor clampMin(double min) {
+        return clamp(min, null);
+    }
+
+    /** {@code clamp(null, max)}: min(x, max). */
+    public Tensor clampMax(double max) {
+        return clamp(null, max);
     }
 
     /** GELU in its exact form x·Φ(x), as PyTorch's default. */
@@ -591,6 +742,7 @@ public class Tensor {
     }
 
     private Tensor choose(NDArray wins, NDArray ties, Tensor o) {
+        if (mixedFloats(this, o)) return to(DType.F64).choose(wins, ties, o.to(DType.F64));
         sameDtype("maximum/minimum", this, o);
         NDArray w = wins.add(ties.mul(0.5)); // 1 where this wins, 1/2 on ties, 0 where o wins
         Tensor wa = constant(w);
@@ -627,6 +779,51 @@ public class Tensor {
         return keepDims ? s : s.reshape(dropped(ax));
     }
 
+    /**
+     * The p-norm (Σ|x|^p)^(1/p) over {@code axes} (all when null or empty), as PyTorch's
+     * {@code linalg.vector_norm}: p = 2 (Euclidean), 1, {@code Double.POSITIVE_INFINITY} (max |x|),
+     * 0 (the count of non-zeros, gradient 0) or any other positive p.
+     *
+     * <p>Where the norm is not differentiable its gradient is PyTorch's: 0 where the whole norm is 0
+     * (p >= 1), 0 at a zero element (sign(0) = 0, also for p < 1 where the true derivative is
+     * infinite), and the infinity norm's gradient split evenly between the elements tied for the max.
+     *
+     * <pre>{@code
+     * Tensor rows = x.norm(2, new int[] {1}, true);   // (N, D) -> (N, 1)
+     * Tensor unit = x.div(rows.clampMin(1e-12));
+     * }</pre>
+     */
+    public Tensor norm(double p, int[] axes, boolean keepDims) {
+        if (!(p >= 0)) throw new IllegalArgumentException("norm: p must be >= 0 or infinity, got " + p);
+        int[] ax = Shapes.axes("norm", axes, rank());
+        if (p == 1) return abs().sum(ax, keepDims);
+        if (p == Double.POSITIVE_INFINITY) return abs().max(ax, keepDims);
+        int[] keep = keptShape(ax), in = shape();
+        if (p == 0) {
+            return record("norm", value.ne(NDArray.zeros(dtype())).sum(ax, keepDims), g -> new Tensor[] {g.mul(0.0).reshape(keep).broadcastTo(in)}, this);
+        }
+        NDArray n = p == 2 ? value.mul(value).sum(ax, true).sqrt() : value.abs().pow(p).sum(ax, true).pow(1 / p);
+        Tensor a = this;
+        Tensor[] self = new Tensor[1];
+        self[0] = record("norm", keepDims ? n : n.reshape(dropped(ax)), g -> {
+            // d‖x‖/dx = sgn(x)·|x|^(p−1) / ‖x‖^(p−1). A zero norm is replaced by 1 (x is all zeros there,
+            // so the gradient is 0, as PyTorch's), and a zero element's base by 1 (sgn(0) = 0 makes it 0),
+            // so that no 0·∞ reaches this or any higher derivative.
+            NDArray zeroNorm = n.eq(0.0);
+            Tensor norm = where(zeroNorm, constLike(1), self[0].reshape(keep));
+            if (p == 2) return new Tensor[] {a.mul(g.reshape(keep).div(norm))};
+            Tensor base = where(a.value.eq(0.0), constLike(1), a.abs());
+            Tensor direction = constant(a.value.sign()).mul(base.pow(p - 1));
+            return new Tensor[] {direction.mul(g.reshape(keep).div(norm.pow(p - 1)))};
+        }, a);
+        return self[0];
+    }
+
+    /** The Euclidean norm of all elements, a scalar. */
+    public Tensor norm() {
+        return norm(2, null, false);
+    }
+
     /** Softmax along one axis. */
     public Tensor softmax(int axis) {
         return logSoftmax(axis).exp();
@@ -660,6 +857,68 @@ public class Tensor {
         int[] idx = new int[(e - s + step - 1) / step];
         for (int i = 0; i < idx.length; i++) idx[i] = s + i * step;
         return indexSelect(ax, idx);
+    }
+
+    /**
+     * The slice at {@code index} along {@code axis}, without that axis (PyTorch's {@code select});
+     * a negative index counts from the end. {@code x.select(0, 2)} of a (4, 3) tensor is its row 2, shape (3).
+     */
+    public Tensor select(int axis, int index) {
+        int ax = Shapes.axis("select", axis, rank());
+        int i = Shapes.index("select", index, ax, shape());
+        return slice(ax, i, i + 1, 1).reshape(dropped(new int[] {ax}));
+    }
+
+    /**
+     * Without the size-1 axes {@code axes}, or without every size-1 axis when none are given. Unlike
+     * PyTorch, which leaves a named axis of another size alone, that is an error naming the axis
+     * (as NumPy's {@code squeeze}): it is usually a shape mistake.
+     */
+    public Tensor squeeze(int... axes) {
+        return reshape(Shapes.squeeze("squeeze", shape(), axes));
+    }
+
+    /** With a new size-1 axis at {@code axis}, which may be {@code -(rank + 1) .. rank}: (3, 4).unsqueeze(1) is (3, 1, 4). */
+    public Tensor unsqueeze(int axis) {
+        return reshape(Shapes.unsqueeze("unsqueeze", shape(), axis));
+    }
+
+    /**
+     * Cut along {@code axis} into pieces of {@code size}, the last one smaller when the extent is
+     * not a multiple (PyTorch's {@code split} with an int). Each piece is differentiable; the
+     * gradients of the pieces land side by side in the input's.
+     */
+    public List<Tensor> split(int size, int axis) {
+        int ax = Shapes.axis("split", axis, rank());
+        return split(Shapes.pieces("split", shape(ax), size), ax);
+    }
+
+    /** Cut along {@code axis} into pieces of the given sizes, which must add up to the extent (PyTorch's {@code split} with a list). */
+    public List<Tensor> split(int[] sizes, int axis) {
+        int ax = Shapes.axis("split", axis, rank());
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " include a negative one");
+            total += s;
+        }
+        if (total != shape(ax)) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total + ", but axis " + ax
+                    + " of shape " + Shapes.str(shape()) + " has " + shape(ax));
+        }
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        for (int i = 0, start = 0; i < sizes.length; start += sizes[i++]) out.add(slice(ax, start, start + sizes[i], 1));
+        return out;
+    }
+
+    /**
+     * Cut along {@code axis} into {@code chunks} pieces of ⌈n / chunks⌉ (PyTorch's {@code chunk}):
+     * the last is smaller, and there may be fewer pieces than asked, e.g. 5 into 4 chunks gives 2, 2, 1.
+     */
+    public List<Tensor> chunk(int chunks, int axis) {
+        int ax = Shapes.axis("chunk", axis, rank());
+        if (chunks <= 0) throw new IllegalArgumentException("chunk: the number of chunks must be positive, got " + chunks);
+        int n = shape(ax);
+        return split(Shapes.pieces("chunk", n, Math.max(1, (n + chunks - 1) / chunks)), ax);
     }
 
     /** Stacks tensors of one shape along a new axis. */

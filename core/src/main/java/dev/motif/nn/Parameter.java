@@ -29,7 +29,8 @@ public final class Parameter extends Tensor {
     /**
      * Replaces the value (same shape and dtype), as optimizers and checkpoint loading do. Outputs
      * computed before keep their values, but backward rules read this parameter when they run
-     * (the gradient with respect to its partner in a product is the parameter's value), so
+     * (the gradient with respect to its partner in a product is the parameter's value), so a
+     * backward pass through a graph recorded before the change fails, naming this parameter:
      * backpropagate before changing a parameter, as an optimizer step after backward does.
      */
     public void set(NDArray v) {
@@ -83,6 +84,9 @@ public final class Parameter extends Tensor {
         zeroGrad();
         if (g != null) accumulateGrad(g);
     }
+
+    @Override
+    public String describe() { return toString(); }
 
     @Override
     public String toString() {

@@ -84,6 +84,7 @@ public abstract class Optimizer {
                             + " elements, the parameter " + w.length);
                 }
                 updateF32(i, w, grad, lr);
+                value.bumpVersion();
                 continue;
             }
             // F64 storage is updated directly; F32 goes through one double copy so the update
@@ -99,6 +100,7 @@ public abstract class Optimizer {
                 float[] f = value.f32();
                 for (int k = 0; k < f.length; k++) f[k] = (float) w[k];
             }
+            value.bumpVersion(); // a graph recorded before this step must not backpropagate through the new values
         }
     }
 

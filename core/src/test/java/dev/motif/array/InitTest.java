@@ -36,7 +36,7 @@ class InitTest {
 
     @Test
     void uniformAndNormalMoments() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray u = Init.uniform(new SplittableRandom(1), dt, -1, 3, N);
             assertMoments(u, 1, 16.0 / 12, -1.2);
             for (int i = 0; i < N; i++) assertTrue(u.getFlat(i) >= -1 && u.getFlat(i) <= 3);
@@ -83,7 +83,7 @@ class InitTest {
 
     @Test
     void sameSeedSameNumbers() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             assertTrue(Init.normal(new SplittableRandom(42), dt, 0, 1, 3, 4).contentEquals(Init.normal(new SplittableRandom(42), dt, 0, 1, 3, 4)));
             assertTrue(Init.kaimingUniform(new Random(42), dt, 9, 5, 9).contentEquals(Init.kaimingUniform(new Random(42), dt, 9, 5, 9)));
             assertTrue(Init.xavierNormal(seeded(42), dt, 3, 4, 4, 3)

@@ -109,7 +109,7 @@ class MatMulTest {
         use(kind);
         SplittableRandom rng = new SplittableRandom(7);
         for (int[][] s : SHAPES) {
-            for (DType dt : DType.values()) {
+            for (DType dt : new DType[] {DType.F64, DType.F32}) {
                 NDArray a = Ref.random(rng, dt, s[0]), b = Ref.random(rng, dt, s[1]);
                 check(a, b);
             }

@@ -203,7 +203,8 @@ class NDArrayTest {
         NDArray a = NDArray.zeros(DType.F64, 2, 3), b = NDArray.zeros(DType.F64, 4);
         assertMessage(() -> a.add(b), "add", "[2, 3]", "[4]");
         assertMessage(() -> a.mul(b), "mul", "[2, 3]", "[4]");
-        assertMessage(() -> a.add(NDArray.zeros(DType.F32, 2, 3)), "add", "F64", "F32", "[2, 3]");
+        assertEquals(DType.F64, a.add(NDArray.zeros(DType.F32, 2, 3)).dtype(), "F32 with F64 promotes");
+        assertMessage(() -> a.add(NDArray.zeros(DType.I32, 2, 3)), "add", "I32");
         assertMessage(() -> NDArray.where(a, a, b), "where", "[2, 3]", "[4]");
         assertMessage(() -> a.broadcastTo(3, 3), "broadcastTo", "[2, 3]", "[3, 3]");
         assertMessage(() -> a.sumTo(2), "sumTo", "[2, 3]", "[2]");
@@ -231,7 +232,8 @@ class NDArrayTest {
         assertTrue(r.contentEquals(m(2, 3, 1, 2, 3, -1, -1, -1)));
         NDArray rf = NDArray.where(cond, NDArray.vector(1, 2, 3).toF32(), NDArray.scalar(DType.F32, -1));
         assertEquals(DType.F32, rf.dtype());
-        assertMessage(() -> NDArray.where(cond, NDArray.vector(1), NDArray.vector(1).toF32()), "where", "F64", "F32");
+        assertEquals(DType.F64, NDArray.where(cond, NDArray.vector(1), NDArray.vector(1).toF32()).dtype());
+        assertMessage(() -> NDArray.where(cond, NDArray.vector(1), NDArray.ofInts(new int[] {1}, 1)), "where", "F64", "I32");
     }
 
     @Test
@@ -384,7 +386,8 @@ class NDArrayTest {
         assertTrue(s.contentEquals(m(2, 2, 1, 3, 2, 4)));
         assertTrue(NDArray.stack(-1, NDArray.vector(1, 2), NDArray.vector(3, 4)).contentEquals(s));
         assertMessage(() -> NDArray.concat(1, a, b), "concat", "[2, 2]", "[1, 2]");
-        assertMessage(() -> NDArray.concat(0, a, a.toF32()), "concat", "F32");
+        assertEquals(DType.F64, NDArray.concat(0, a, a.toF32()).dtype());
+        assertMessage(() -> NDArray.concat(0, a, NDArray.ofInts(new int[] {1, 2}, 1, 2)), "concat", "I32");
         assertMessage(() -> NDArray.stack(0, a, b), "stack", "[2, 2]", "[1, 2]");
         assertMessage(() -> NDArray.concat(0), "concat");
     }
@@ -426,5 +429,17 @@ class NDArrayTest {
         assertTrue(NDArray.zeros(DType.F32, 100).toString().contains("..."));
         assertFalse(NDArray.vector(1, Double.POSITIVE_INFINITY).allFinite());
         assertTrue(new SplittableRandom(1).nextInt(1) == 0);
+    }
+
+    @Test
+    void toStringDoesNotDependOnTheDefaultLocale() {
+        java.util.Locale was = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.GERMANY); // a decimal comma
+        try {
+            assertEquals("NDArray(F64, [3], [1.23457, -0.000100000, 1.00000e+20])", NDArray.vector(1.234567, -1e-4, 1e20).toString());
+            assertEquals("NDArray(F32, [], 2.50000)", NDArray.scalar(DType.F32, 2.5).toString());
+        } finally {
+            java.util.Locale.setDefault(was);
+        }
     }
 }

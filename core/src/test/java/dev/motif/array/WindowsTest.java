@@ -57,7 +57,7 @@ class WindowsTest {
     void im2colFollowsTheDefinition(@ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int[] g = geometry(rng);
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray x = Ref.random(rng, dt, g[0], g[1], g[2], g[3]);
             NDArray got = im2col(x, g);
             assertTrue(got.contentEquals(naiveIm2col(x, g)), () -> java.util.Arrays.toString(g));
@@ -68,7 +68,7 @@ class WindowsTest {
     void col2imIsTheAdjointOfIm2col(@ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int[] g = geometry(rng);
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray x = Ref.random(rng, dt, g[0], g[1], g[2], g[3]);
             NDArray cx = im2col(x, g);
             NDArray c = Ref.random(rng, dt, cx.shape());
@@ -112,7 +112,7 @@ class WindowsTest {
         g[6] = 1;
         g[8] = 0;
         g[10] = 1;
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray x = Ref.random(rng, dt, g[0], g[1], g[3]);
             NDArray c1 = Windows.im2col1d(x, g[5], g[7], g[9], g[11]);
             NDArray c2 = naiveIm2col(x.reshape(g[0], g[1], 1, g[3]), g);

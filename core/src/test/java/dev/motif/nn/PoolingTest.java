@@ -35,7 +35,7 @@ class PoolingTest {
 
     @Test
     void maxPoolTwoByTwoByHandInBothDtypes() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             Tensor x = image(dt);
             Tensor y = new MaxPool2d(2).forward(x);
             assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
@@ -68,7 +68,7 @@ class PoolingTest {
 
     @Test
     void tiesSendTheGradientToTheFirstMaximum() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray v = NDArray.of(new double[] {1, 3, 3, 3, 1, 3, 3, 3, 0}, 1, 1, 3, 3).to(dt);
             assertValues(new double[] {0, 1, 0, 0, 0, 0, 0, 0, 0}, gradOf(new MaxPool2d(2), v));
             assertValues(new double[] {0, 1, 0, 0, 0, 0, 0, 0, 0}, gradOf(new MaxPool2d(3, 3), v));
@@ -91,7 +91,7 @@ class PoolingTest {
     @Test
     void aNanIsTheMaximumOfItsWindowAndInfinitiesAreValues() {
         double nan = Double.NaN, inf = Double.POSITIVE_INFINITY;
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray v = NDArray.of(new double[] {1, nan, 5, 2, 7, 3, 4, 8, -inf, -inf, inf, nan, 3, -inf, -inf, inf}, 1, 1, 4, 4).to(dt);
             Tensor x = Tensor.variable(v);
             Tensor y = new MaxPool2d(2).forward(x);
@@ -119,7 +119,7 @@ class PoolingTest {
     @Test
     void largeInputsGoThroughTheParallelPathsAndAgreeWithAWindowedReference() {
         // 4·16·33·31 elements: above the parallel threshold, odd extents so the last row and column are dropped.
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray v = Init.normal(new SplittableRandom(3), dt, 0, 1, 4, 16, 33, 31);
             NDArray w = Init.normal(new SplittableRandom(4), dt, 0, 1, 4, 16, 16, 15);
             for (int[] g : new int[][] {{2, 2, 0}, {3, 2, 1}, {2, 1, 1}}) {
@@ -137,7 +137,7 @@ class PoolingTest {
 
     @Test
     void largeAveragePoolsAgreeWithTheMeanOfIm2colWindows() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             NDArray v = Init.normal(new SplittableRandom(6), dt, 0, 1, 4, 16, 33, 31);
             for (int[] g : new int[][] {{2, 2, 0}, {3, 2, 1}}) {
                 int k = g[0], s = g[1], p = g[2];
@@ -155,7 +155,7 @@ class PoolingTest {
 
     @Test
     void averagePoolsByHandCountThePadding() {
-        for (DType dt : DType.values()) {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
             assertValues(new double[] {17 / 4.0, 15 / 4.0, 14 / 4.0, 19 / 4.0}, new AvgPool2d(2).forward(image(dt)));
         }
         Tensor y = new AvgPool2d(3, 1, 1).forward(image(DType.F64));

@@ -80,7 +80,8 @@ public final class PointwiseEvaluator {
             for (int j : varIndex) Arrays.fill(grads[j], 0, m, 0.0);
             return values;
         }
-        List<Tensor> g = Autodiff.grad(f.sum(), vars, false);
+        // allowUnused: a column the model does not read has a zero derivative
+        List<Tensor> g = Autodiff.grad(f.sum(), vars, false, true);
         for (int q = 0; q < vars.size(); q++) {
             int j = varIndex.get(q);
             NDArray gv = g.get(q).value();
