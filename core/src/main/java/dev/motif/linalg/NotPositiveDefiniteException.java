@@ -30,9 +30,9 @@ public final class NotPositiveDefiniteException extends IllegalArgumentException
      * @param shift      the shift added to the diagonal (0 for none)
      */
     public NotPositiveDefiniteException(int size, int pivot, double pivotValue, double shift) {
-        super(String.format(Locale.ROOT, "the %d×%d matrix%s is not positive definite: pivot %d is %s (expected positive and finite)%s",
+        super(String.format(Locale.ROOT, "Cholesky: the %d×%d matrix%s is not positive definite: pivot %d is %s (expected positive and finite)%s",
                 size, size, shift == 0 ? "" : " plus " + shift + "·I", pivot, pivotValue,
-                pivotValue == 0 || pivotValue < 0 ? "; a larger shift on the diagonal would make it so" : ""));
+                Double.isFinite(pivotValue) && pivotValue <= 0 ? "; a large enough shift on the diagonal makes it definite" : ""));
         this.pivot = pivot;
         this.pivotValue = pivotValue;
     }
