@@ -142,6 +142,9 @@ public final class FitCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000", description = "Most iterations of the solver (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
+    /** Seconds a fit runs before its progress shows (tests set it to 0). */
+    double progressAfterSeconds = DelayedProgress.DEFAULT_SECONDS;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -174,8 +177,10 @@ public final class FitCommand implements Callable<Integer> {
         } catch (ExpressionException e) {
             throw new IllegalArgumentException(oneLine(e), e);
         }
+        // Progress goes to stderr, and only for a fit that takes a while, so stdout stays the table.
         LevenbergMarquardt.Options options = LevenbergMarquardt.Options.defaults()
-                .withMaxIterations(maxIterations).withAbsoluteSigma(absoluteSigma);
+                .withMaxIterations(maxIterations).withAbsoluteSigma(absoluteSigma)
+                .withProgress(new DelayedProgress(ProgressDisplay.auto(err), progressAfterSeconds));
         FitOutcome outcome = FitOutcome.run(fit, options, compare);
         out.print(outcome.table());
         out.flush();

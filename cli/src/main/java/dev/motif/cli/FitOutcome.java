@@ -10,6 +10,10 @@ import dev.motif.fit.Dataset;
 import dev.motif.fit.FitResult;
 import dev.motif.fit.GlobalFit;
 import dev.motif.fit.LevenbergMarquardt;
+import dev.motif.train.ProgressListener;
+import dev.motif.train.Stage;
+import dev.motif.train.StageEnd;
+import dev.motif.train.StageProgress;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -35,18 +39,46 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
      * starts with the same curves and can only improve χ²) and compares the two.
      */
     static FitOutcome run(GlobalFit fit, LevenbergMarquardt.Options options, boolean compare) {
-        LevenbergMarquardt lm = new LevenbergMarquardt(options);
-        FitResult r = lm.fit(fit.problem(), fit.initialGlobal(), fit.initialLocal());
+        long start = System.nanoTime();
+        FitResult r = new LevenbergMarquardt(options).fit(fit.problem(), fit.initialGlobal(), fit.initialLocal());
         if (!compare) return new FitOutcome(fit, r, null, null, null);
         if (r.globalCount() == 0) return new FitOutcome(fit, r, null, null, "nothing is shared or grouped, so there is no separate model to compare with");
         // One dataset: its separate fit is the global fit, and the F test has no degrees of freedom.
         if (fit.datasets().size() == 1) return new FitOutcome(fit, r, null, null, "one dataset, so nothing is shared between datasets and there is no separate model to compare with");
         GlobalFit untied = fit.untie();
-        FitResult sep = lm.fit(untied.problem(), untied.initialGlobal(), fit.untiedLocal(r.globalValues(), r.localValues()));
+        ProgressListener separate = options.progress() == ProgressListener.NONE ? ProgressListener.NONE
+                : new SecondStage(options.progress(), SEPARATE_STAGE, (System.nanoTime() - start) * 1e-9);
+        FitResult sep = new LevenbergMarquardt(options.withProgress(separate))
+                .fit(untied.problem(), untied.initialGlobal(), fit.untiedLocal(r.globalValues(), r.localValues()));
         try {
             return new FitOutcome(fit, r, sep, Comparison.of(r, sep), null);
         } catch (IllegalArgumentException e) {
             return new FitOutcome(fit, r, sep, null, "no comparison: " + e.getMessage());
+        }
+    }
+
+    /** The stage under which the separate fits of {@code --compare} report their progress. */
+    static final String SEPARATE_STAGE = "separate fits";
+
+    /**
+     * The solver's events for the second fit of a run: under their own stage name, and with the
+     * run's elapsed time counted from the start of the first fit, as a listener expects.
+     */
+    private record SecondStage(ProgressListener target, String name, double offsetSeconds) implements ProgressListener {
+        @Override
+        public void stageStarted(Stage stage) {
+            target.stageStarted(new Stage(name, stage.total(), stage.unit()));
+        }
+
+        @Override
+        public void stageProgress(StageProgress p) {
+            target.stageProgress(new StageProgress(name, p.done(), p.total(), p.unit(), p.figures(), offsetSeconds + p.elapsedSeconds(),
+                    p.rate(), p.rateUnit(), p.etaSeconds()));
+        }
+
+        @Override
+        public void stageEnded(StageEnd e) {
+            target.stageEnded(new StageEnd(name, e.figures(), e.seconds(), e.rate(), e.rateUnit()));
         }
     }
 

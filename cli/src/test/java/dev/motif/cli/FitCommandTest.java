@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.motif.fit.Comparison;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -111,6 +115,33 @@ class FitCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(7, json(j).at("/compare/separate/undetermined").asInt());
         assertTrue(r.out().contains("Note: 7 parameters of the separate fits are undetermined"), r.out());
+    }
+
+    @Test
+    void aQuickFitShowsNoProgress() {
+        Run r = Run.of(decayArgs("--compare"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void progressGoesToStderrAndLeavesTheTableAlone() {
+        Run quiet = Run.of(decayArgs("--compare"));
+        FitCommand cmd = new FitCommand();
+        cmd.progressAfterSeconds = 0;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] args = decayArgs("--compare");
+        int code = new CommandLine(cmd).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(Arrays.copyOfRange(args, 1, args.length));
+        assertEquals(0, code, err.toString());
+        assertEquals(quiet.out(), out.toString());
+        // not a terminal: plain lines, the first report and each stage's end (the next report is due 10 s later)
+        List<String> lines = err.toString().lines().toList();
+        assertEquals(3, lines.size(), err.toString());
+        assertTrue(lines.get(0).matches("fit  iteration 1  χ² \\S+  λ \\S+  \\d+ it/s"), lines.get(0));
+        assertTrue(lines.get(1).matches("fit  χ² 88\\.57\\d\\d  \\d+\\.\\d s  \\d+ it/s"), lines.get(1));
+        assertTrue(lines.get(2).matches("separate fits  χ² 80\\.46\\d\\d  \\d+\\.\\d s  \\d+ it/s"), lines.get(2));
     }
 
     @Test

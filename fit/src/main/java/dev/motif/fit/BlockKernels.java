@@ -1,5 +1,10 @@
 package dev.motif.fit;
 
+import dev.motif.linalg.BlockArrow;
+import dev.motif.linalg.Cholesky;
+import dev.motif.linalg.Gram;
+import dev.motif.linalg.SchurComplement;
+
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -7,9 +12,10 @@ import java.util.stream.IntStream;
 /**
  * The two passes per iteration that touch every dataset: accumulating the {@link NormalEquations}
  * from the problem's residuals and Jacobian, and solving the damped equations by a Schur
- * complement over the local blocks. Both run over a fixed partition of the datasets into tasks on
- * the common ForkJoin pool; each task sums into its own partial global block and the partials are
- * added in task order, so the numbers do not depend on the thread count or scheduling.
+ * complement over the local blocks ({@link SchurComplement}). Both run over a fixed partition of
+ * the datasets into tasks on the common ForkJoin pool; each task sums into its own partial global
+ * block and the partials are added in task order, so the numbers do not depend on the thread
+ * count or scheduling.
  */
 final class BlockKernels {
     /** Points per call of {@link GlobalProblem#evaluate}: enough to amortize the call, small enough to stay in cache. */
@@ -29,9 +35,11 @@ final class BlockKernels {
     /** Point offset of each dataset within the whole problem. */
     private final long[] pointOffset;
     private final ThreadLocal<double[][]> workspace = new ThreadLocal<>();
-    /** B̃_k⁻¹ C_k and B̃_k⁻¹ Jl_kᵀr from the last Schur solve, needed by back-substitution. */
-    private final double[] w;
-    private final double[] u;
+    /** Keeps each dataset's eliminated block between the steps of a Schur solve. */
+    private final SchurComplement schur;
+    /** −Jᵀr and the step, in the solver's order (globals, then locals by dataset). */
+    private final double[] rhs;
+    private final double[] step;
 
     BlockKernels(GlobalProblem problem, boolean parallel) {
         this.problem = problem;
@@ -60,8 +68,9 @@ final class BlockKernels {
             taskStart[t] = Math.max(ds, taskStart[t - 1]);
         }
         taskStart[tasks] = kCount;
-        w = new double[kCount * lCount * gCount];
-        u = new double[kCount * lCount];
+        schur = new SchurComplement(kCount, gCount, lCount);
+        rhs = new double[gCount + kCount * lCount];
+        step = new double[rhs.length];
     }
 
     long totalPoints() {
@@ -155,7 +164,7 @@ final class BlockKernels {
                     for (int i = 0; i < n; i++) cols[(G + c) * n + i] = jl[(i0 + i) * L + c];
                 }
                 System.arraycopy(r, i0, cols, (G + L) * n, n);
-                gram(cols, n, w, gram);
+                Gram.upperOfColumns(cols, n, w, gram);
                 // a non-finite value anywhere makes its column's sum of squares non-finite
                 for (int p = 0; p < w; p++) {
                     if (!Double.isFinite(gram[p * w + p])) {
@@ -190,43 +199,6 @@ final class BlockKernels {
         partChi[t] = chi;
     }
 
-    /**
-     * The upper triangle of CᵀC for the n×w column-major {@code c}, in 2×2 tiles: each pass over
-     * the points loads four columns' values and feeds four independent sums, so the loop is
-     * bound by arithmetic rather than by loads or by the latency of one running sum. (Entries
-     * below the diagonal may be written too; they are not read.)
-     */
-    static void gram(double[] c, int n, int w, double[] out) {
-        for (int p = 0; p < w; p += 2) {
-            int p1 = Math.min(p + 1, w - 1);
-            for (int q = p; q < w; q += 2) {
-                int q1 = Math.min(q + 1, w - 1);
-                double s00 = 0;
-                double s01 = 0;
-                double s10 = 0;
-                double s11 = 0;
-                int a0 = p * n;
-                int a1 = p1 * n;
-                int b0 = q * n;
-                int b1 = q1 * n;
-                for (int i = 0; i < n; i++) {
-                    double x0 = c[a0 + i];
-                    double x1 = c[a1 + i];
-                    double y0 = c[b0 + i];
-                    double y1 = c[b1 + i];
-                    s00 += x0 * y0;
-                    s01 += x0 * y1;
-                    s10 += x1 * y0;
-                    s11 += x1 * y1;
-                }
-                out[p * w + q] = s00;
-                out[p * w + q1] = s01;
-                out[p1 * w + q] = s10;
-                out[p1 * w + q1] = s11;
-            }
-        }
-    }
-
     private String firstNonFinite(int from, int to, int m, double[] r, double[] jg, double[] jl) {
         for (int i = 0; i < m; i++) {
             boolean ok = Double.isFinite(r[i]);
@@ -255,8 +227,8 @@ final class BlockKernels {
     }
 
     /**
-     * Solves {@code (JᵀJ + λ D²) δ = −Jᵀr} with the parameters flagged in {@code fixedG} /
-     * {@code fixedL} held (their step is 0), by eliminating each dataset's local block: with
+     * Solves {@code (JᵀJ + λ D²) δ = −Jᵀr} with the parameters flagged in {@code fixed} held
+     * (their step is 0), by eliminating each dataset's local block: with
      * {@code B̃_k = B_k + λ D_k²}, the global step solves the G×G Schur complement
      * {@code (Ã − Σ C_kᵀ B̃_k⁻¹ C_k) δg = −Jgᵀr + Σ C_kᵀ B̃_k⁻¹ Jl_kᵀr}, then
      * {@code δl_k = −B̃_k⁻¹ (Jl_kᵀr + C_k δg)}. Returns false when a damped block is not
@@ -264,92 +236,17 @@ final class BlockKernels {
      */
     boolean solveSchur(NormalEquations ne, double lambda, double[] d2, boolean[] fixed,
                        double[] stepG, double[] stepL) {
-        final int G = gCount;
-        final int L = lCount;
+        BlockArrow m = ne.matrix().shifted(lambda, d2).holding(fixed);
+        ne.negativeGradient(rhs);
         int tasks = taskStart.length - 1;
-        double[] partS = new double[tasks * G * G];
-        double[] partH = new double[tasks * G];
+        SchurComplement.Partial[] parts = new SchurComplement.Partial[tasks];
+        for (int t = 0; t < tasks; t++) parts[t] = schur.partial();
         boolean[] failed = new boolean[tasks];
-        forEachTask(t -> {
-            double[] bt = new double[L * L];
-            double[] cm = new double[L * G];
-            int sOff = t * G * G;
-            int hOff = t * G;
-            for (int ds = taskStart[t]; ds < taskStart[t + 1]; ds++) {
-                int bo = ds * L * L;
-                int co = ds * L * G;
-                int lo = ds * L;
-                System.arraycopy(ne.b, bo, bt, 0, L * L);
-                System.arraycopy(ne.c, co, w, co, L * G);
-                for (int p = 0; p < L; p++) {
-                    int idx = G + lo + p;
-                    if (fixed[idx]) {
-                        for (int q = 0; q < L; q++) {
-                            bt[p * L + q] = 0;
-                            bt[q * L + p] = 0;
-                        }
-                        bt[p * L + p] = 1;
-                        Arrays.fill(w, co + p * G, co + p * G + G, 0);
-                        u[lo + p] = 0;
-                    } else {
-                        bt[p * L + p] += lambda * d2[idx];
-                        u[lo + p] = ne.gl[lo + p];
-                    }
-                }
-                if (!Dense.cholesky(bt, 0, L)) {
-                    failed[t] = true;
-                    return;
-                }
-                // S_t += C_kᵀ B̃⁻¹ C_k and h_t += C_kᵀ B̃⁻¹ g_k, using the masked C still in w
-                System.arraycopy(w, co, cm, 0, L * G);
-                for (int q = 0; q < G; q++) Dense.solve(bt, 0, L, w, co + q, G);
-                Dense.solve(bt, 0, L, u, lo, 1);
-                for (int p = 0; p < L; p++) {
-                    for (int i = 0; i < G; i++) {
-                        double cpi = cm[p * G + i];
-                        if (cpi == 0) continue;
-                        partH[hOff + i] += cpi * u[lo + p];
-                        int row = sOff + i * G;
-                        for (int j = 0; j < G; j++) partS[row + j] += cpi * w[co + p * G + j];
-                    }
-                }
-            }
-        });
+        forEachTask(t -> failed[t] = schur.eliminate(m, rhs, taskStart[t], taskStart[t + 1], parts[t]) != Cholesky.DEFINITE);
         for (boolean f : failed) if (f) return false;
-        double[] s = new double[G * G];
-        double[] h = new double[G];
-        for (int i = 0; i < G; i++) {
-            h[i] = -ne.gg[i];
-            for (int j = 0; j < G; j++) s[i * G + j] = ne.a[i * G + j];
-            s[i * G + i] += lambda * d2[i];
-        }
-        for (int t = 0; t < tasks; t++) {
-            for (int i = 0; i < G * G; i++) s[i] -= partS[t * G * G + i];
-            for (int i = 0; i < G; i++) h[i] += partH[t * G + i];
-        }
-        for (int i = 0; i < G; i++) {
-            if (!fixed[i]) continue;
-            for (int j = 0; j < G; j++) {
-                s[i * G + j] = 0;
-                s[j * G + i] = 0;
-            }
-            s[i * G + i] = 1;
-            h[i] = 0;
-        }
-        if (!Dense.cholesky(s, 0, G)) return false;
-        Dense.solve(s, 0, G, h, 0, 1);
-        System.arraycopy(h, 0, stepG, 0, G);
-        forEachTask(t -> {
-            for (int ds = taskStart[t]; ds < taskStart[t + 1]; ds++) {
-                int co = ds * L * G;
-                int lo = ds * L;
-                for (int p = 0; p < L; p++) {
-                    double v = -u[lo + p];
-                    for (int q = 0; q < G; q++) v -= w[co + p * G + q] * h[q];
-                    stepL[lo + p] = v;
-                }
-            }
-        });
+        if (schur.solveBorder(m, rhs, Arrays.asList(parts), step) != Cholesky.DEFINITE) return false;
+        forEachTask(t -> schur.backSubstitute(taskStart[t], taskStart[t + 1], step));
+        split(step, stepG, stepL);
         return true;
     }
 
@@ -359,43 +256,15 @@ final class BlockKernels {
      */
     static boolean solveDense(NormalEquations ne, double lambda, double[] d2, boolean[] fixed,
                               double[] stepG, double[] stepL) {
-        int G = ne.g;
-        int L = ne.l;
-        int n = G + ne.k * L;
-        double[] m = new double[n * n];
-        double[] rhs = new double[n];
-        for (int i = 0; i < G; i++) {
-            for (int j = 0; j < G; j++) m[i * n + j] = ne.a[i * G + j];
-            rhs[i] = -ne.gg[i];
-        }
-        for (int ds = 0; ds < ne.k; ds++) {
-            for (int p = 0; p < L; p++) {
-                int row = G + ds * L + p;
-                rhs[row] = -ne.gl[ds * L + p];
-                for (int q = 0; q < L; q++) m[row * n + G + ds * L + q] = ne.b[ds * L * L + p * L + q];
-                for (int q = 0; q < G; q++) {
-                    double v = ne.c[ds * L * G + p * G + q];
-                    m[row * n + q] = v;
-                    m[q * n + row] = v;
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            if (fixed[i]) {
-                for (int j = 0; j < n; j++) {
-                    m[i * n + j] = 0;
-                    m[j * n + i] = 0;
-                }
-                m[i * n + i] = 1;
-                rhs[i] = 0;
-            } else {
-                m[i * n + i] += lambda * d2[i];
-            }
-        }
-        if (!Dense.cholesky(m, 0, n)) return false;
-        Dense.solve(m, 0, n, rhs, 0, 1);
-        System.arraycopy(rhs, 0, stepG, 0, G);
-        System.arraycopy(rhs, G, stepL, 0, n - G);
+        double[] r = ne.negativeGradient(new double[d2.length]);
+        double[] x = new double[r.length];
+        if (ne.matrix().shifted(lambda, d2).holding(fixed).solveDense(r, x) != Cholesky.DEFINITE) return false;
+        split(x, stepG, stepL);
         return true;
+    }
+
+    private static void split(double[] x, double[] stepG, double[] stepL) {
+        System.arraycopy(x, 0, stepG, 0, stepG.length);
+        System.arraycopy(x, stepG.length, stepL, 0, stepL.length);
     }
 }

@@ -1,5 +1,6 @@
 package dev.motif.fit;
 
+import dev.motif.linalg.Cholesky;
 import org.hipparchus.linear.EigenDecompositionSymmetric;
 import org.hipparchus.linear.MatrixUtils;
 
@@ -256,8 +257,8 @@ final class Covariance {
     /** Inverse of a positive definite block through its unit-diagonal scaling (better conditioned). */
     private static double[] scaledInverse(double[] m, double[] diag, int k) {
         double[] sc = scaled(m, diag, k);
-        if (!Dense.cholesky(sc, 0, k)) return null;
-        double[] inv = Dense.inverse(sc, 0, k);
+        if (Cholesky.factorInPlace(sc, 0, k) != Cholesky.DEFINITE) return null;
+        double[] inv = Cholesky.inverse(sc, 0, k);
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) inv[a * k + b] /= Math.sqrt(diag[a]) * Math.sqrt(diag[b]);
         }
@@ -285,10 +286,9 @@ final class Covariance {
         // quick exit without an eigendecomposition: with a unit diagonal λ_max <= k, so
         // λ_min >= det / k^(k-1), and det is the product of the squared Cholesky pivots
         double[] f = sc.clone();
-        if (Dense.cholesky(f, 0, k)) {
-            double logDet = 0;
-            for (int a = 0; a < k; a++) logDet += 2 * Math.log(f[a * k + a]);
-            if (logDet - (k - 1) * Math.log(k) > Math.log(RANK_TOL)) return null;
+        if (Cholesky.factorInPlace(f, 0, k) == Cholesky.DEFINITE
+                && Cholesky.logDeterminant(f, 0, k) - (k - 1) * Math.log(k) > Math.log(RANK_TOL)) {
+            return null;
         }
         EigenDecompositionSymmetric eig = eigen(sc, k);
         boolean[] inv = new boolean[k];

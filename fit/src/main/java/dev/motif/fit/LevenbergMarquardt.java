@@ -1,6 +1,13 @@
 package dev.motif.fit;
 
+import dev.motif.train.Figure;
+import dev.motif.train.ProgressListener;
+import dev.motif.train.Stage;
+import dev.motif.train.StageEnd;
+import dev.motif.train.StageProgress;
+
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Levenberg-Marquardt for a {@link GlobalProblem}: many datasets with shared (global) and
@@ -36,6 +43,11 @@ import java.util.Arrays;
  * 1e32 without an acceptable step, ends the fit with {@link FitResult.Status#NOT_CONVERGED}, the
  * reason, and the best point.
  *
+ * <p><b>Progress</b> goes to the {@link ProgressListener} of the options, if any: one stage
+ * {@value #STAGE} of unknown length counted in iterations, a {@link StageProgress} after each
+ * iteration with χ² at the best point and the next λ, and a {@link StageEnd} with the final χ²
+ * once the fit, standard errors included, is done.
+ *
  * <pre>{@code
  * FitResult fit = new LevenbergMarquardt().fit(problem, globalStart, localStart);
  * System.out.println(fit.summary());
@@ -46,19 +58,8 @@ public final class LevenbergMarquardt {
     private static final double MAX_LAMBDA = 1e32;
     private static final double MIN_LAMBDA = 1e-20;
 
-    /**
-     * Receives one call per iteration (one trial step), e.g. for a progress bar.
-     */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * @param iteration  trial steps so far
-         * @param chiSquare  χ² at the best point so far
-         * @param lambda     the damping for the next step
-         * @param accepted   whether this iteration's step was accepted
-         */
-        void iteration(int iteration, double chiSquare, double lambda, boolean accepted);
-    }
+    /** The name of the stage a fit reports its progress under. */
+    public static final String STAGE = "fit";
 
     /**
      * Settings of the solver.
@@ -71,7 +72,7 @@ public final class LevenbergMarquardt {
      * not affected by that noise, then ends the fit.) At most 1000 iterations and 2000
      * evaluations; initial λ = 1e-3 (relative to the diagonal of JᵀJ); standard errors scaled by
      * the reduced χ² (absoluteSigma false: the sigmas give relative weights); parallel
-     * evaluation; no progress listener.
+     * evaluation; no progress listener ({@link ProgressListener#NONE}).
      *
      * <p>An iteration is one trial step (one damped solve); an evaluation is one pass of
      * {@link GlobalProblem#evaluate} over all datasets, residuals and Jacobian together. Each
@@ -86,11 +87,12 @@ public final class LevenbergMarquardt {
      * @param initialLambda  starting damping, relative to diag(JᵀJ)
      * @param absoluteSigma  true: the sigmas are absolute, covariance is (JᵀJ)⁻¹ unscaled
      * @param parallel       evaluate and reduce datasets on the common ForkJoin pool
-     * @param progress       called once per iteration; may be null
+     * @param progress       hears the fit's stage and each iteration; null is taken as {@link ProgressListener#NONE}
      */
     public record Options(double ftol, double xtol, double gtol, int maxIterations, int maxEvaluations,
-                          double initialLambda, boolean absoluteSigma, boolean parallel, Progress progress) {
+                          double initialLambda, boolean absoluteSigma, boolean parallel, ProgressListener progress) {
         public Options {
+            if (progress == null) progress = ProgressListener.NONE;
             check("ftol", ftol);
             check("xtol", xtol);
             check("gtol", gtol);
@@ -113,7 +115,7 @@ public final class LevenbergMarquardt {
 
         /** The defaults listed above. */
         public static Options defaults() {
-            return new Options(1e-14, 1e-12, 1e-12, 1000, 2000, 1e-3, false, true, null);
+            return new Options(1e-14, 1e-12, 1e-12, 1000, 2000, 1e-3, false, true, ProgressListener.NONE);
         }
 
         /** These options with other ftol, xtol and gtol. */
@@ -146,8 +148,8 @@ public final class LevenbergMarquardt {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
 
-        /** These options with a progress listener (null for none). */
-        public Options withProgress(Progress progress) {
+        /** These options with a progress listener ({@link ProgressListener#NONE} or null for none). */
+        public Options withProgress(ProgressListener progress) {
             return new Options(ftol, xtol, gtol, maxIterations, maxEvaluations, initialLambda, absoluteSigma, parallel, progress);
         }
     }
@@ -286,6 +288,8 @@ public final class LevenbergMarquardt {
         final boolean[] held;
         int iterations;
         int evaluations;
+        final ProgressListener progress = options.progress();
+        final long startNanos = System.nanoTime();
 
         Run(GlobalProblem problem, Bounds box, double[] x) {
             this.problem = problem;
@@ -313,6 +317,25 @@ public final class LevenbergMarquardt {
                 throw new IllegalArgumentException("LevenbergMarquardt.fit: at the start values the " + ne.nonFinite
                         + "; expected a start where the model is defined");
             }
+            progress.stageStarted(new Stage(STAGE, -1, "iteration"));
+            try {
+                return iterate();
+            } finally {
+                double seconds = seconds();
+                progress.stageEnded(new StageEnd(STAGE, List.of(Figure.of("χ²", ne.chi2)), seconds, rate(seconds), "it/s"));
+            }
+        }
+
+        private double seconds() {
+            return (System.nanoTime() - startNanos) * 1e-9;
+        }
+
+        /** Iterations per second, NaN before any time has passed. */
+        private double rate(double seconds) {
+            return seconds > 0 ? iterations / seconds : Double.NaN;
+        }
+
+        private FitResult iterate() {
             for (int i = 0; i < n; i++) {
                 double d = ne.diagonal(i);
                 d2[i] = d > 0 ? d : 1;
@@ -356,7 +379,7 @@ public final class LevenbergMarquardt {
                     // nothing to evaluate: damp harder, towards a short gradient step
                     lambda *= nu;
                     nu *= 2;
-                    notify(lambda, false);
+                    notify(lambda);
                     continue;
                 }
                 double[] quad = ne.quadratic(Arrays.copyOfRange(p, 0, gCount), Arrays.copyOfRange(p, gCount, n));
@@ -390,7 +413,7 @@ public final class LevenbergMarquardt {
                     lambda *= nu;
                     nu *= 2;
                 }
-                notify(lambda, accepted);
+                notify(lambda);
                 if (accepted && ne.chi2 == 0) {
                     reason = FitResult.Reason.EXACT_FIT;
                 } else if (trial.finite && Math.abs(actual) <= options.ftol() * before
@@ -405,8 +428,11 @@ public final class LevenbergMarquardt {
             return Covariance.result(problem, box, x, ne, options, reason, iterations, evaluations);
         }
 
-        private void notify(double lambda, boolean accepted) {
-            if (options.progress() != null) options.progress().iteration(iterations, ne.chi2, lambda, accepted);
+        private void notify(double lambda) {
+            if (progress == ProgressListener.NONE) return;
+            double seconds = seconds();
+            progress.stageProgress(new StageProgress(STAGE, iterations, -1, "iteration",
+                    List.of(Figure.of("χ²", ne.chi2), Figure.of("λ", lambda)), seconds, rate(seconds), "it/s", Double.NaN));
         }
 
         /** Holds parameters on a bound whose descent direction leaves the box. */

@@ -1,5 +1,7 @@
 package dev.motif.fit;
 
+import dev.motif.linalg.BlockArrow;
+
 /**
  * The Gauss-Newton normal equations JᵀJ δ = −Jᵀr of a {@link GlobalProblem} at one point, kept in
  * the problem's block form instead of as a (G + K·L)² matrix: the dense global block
@@ -38,6 +40,18 @@ final class NormalEquations {
         c = new double[k * l * g];
         gl = new double[k * l];
         chi2k = new double[k];
+    }
+
+    /** JᵀJ as the block-arrow matrix it is: the global block as border, each dataset's local block on the diagonal. */
+    BlockArrow matrix() {
+        return BlockArrow.of(k, g, l, a, b, c);
+    }
+
+    /** −Jᵀr in the solver's parameter order, into {@code out}, which is returned. */
+    double[] negativeGradient(double[] out) {
+        for (int i = 0; i < g; i++) out[i] = -gg[i];
+        for (int i = 0; i < gl.length; i++) out[g + i] = -gl[i];
+        return out;
     }
 
     /** Diagonal element i of JᵀJ in the solver's parameter order (globals, then locals by dataset). */

@@ -275,7 +275,7 @@ class GlobalFitTest {
     /** More points than one Tensor chunk: chunks cut between datasets, rows stay in place. */
     @Test
     void tensorPathOverSeveralChunks() {
-        int per = GlobalFit.TENSOR_CHUNK / 2 + 1000;
+        int per = TensorEvaluator.CHUNK / 2 + 1000;
         List<Dataset> ds = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
             double[] t = new double[per], y = new double[per];
