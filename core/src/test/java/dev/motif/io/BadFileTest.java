@@ -179,7 +179,7 @@ class BadFileTest {
         aliasesRefused(motifFile("\"[1]\"", "1"), "'motif.aliases' is not a JSON object");
         aliasesRefused(motifFile("\"{\\\"b\\\":3}\"", "1"), "alias 'b'", "not a tensor name");
         aliasesRefused(motifFile("\"{\\\"a\\\":\\\"a\\\"}\"", "1"), "alias 'a'", "also the name of a stored tensor");
-        aliasesRefused(motifFile("\"{}\"", "2"), "motif.format is '2'");
+        aliasesRefused(motifFile("\"{}\"", "3"), "motif.format is '3'", "reads formats 1 and 2");
         assertEquals(java.util.Map.of(), Checkpoint.aliases(motifFile("\"{}\"", "1")));
     }
 }
