@@ -125,7 +125,17 @@ final class CheckpointLoader {
         }
         // Only now change the model; every check that could fail has been made.
         for (Runnable a : actions) a.run();
-        return new LoadReport(f.path(), loaded, missing, unexpected, notes);
+        return new LoadReport(f.path(), inModelOrder(loaded), inModelOrder(missing), unexpected, notes);
+    }
+
+    /** Paths in the order the model lists its sites, then its buffers. */
+    private List<String> inModelOrder(List<String> paths) {
+        Map<String, Integer> order = new HashMap<>();
+        for (Site s : sites) order.putIfAbsent(s.path(), order.size());
+        for (List<String> ps : bufferPaths(model).values()) for (String b : ps) order.putIfAbsent(b, order.size());
+        List<String> out = new ArrayList<>(paths);
+        out.sort(java.util.Comparator.comparingInt(p -> order.getOrDefault(p, Integer.MAX_VALUE)));
+        return out;
     }
 
     // ---------------------------------------------------------------- the file under model names
