@@ -399,6 +399,11 @@ final class CheckpointLoader {
                     + byTensor.keySet() + " whose values differ (" + String.join("; ", differing) + ")");
             return;
         }
+        for (String t : byTensor.keySet()) {
+            if (!t.equals(first) && g.members.size() == 1) {
+                notes.add(name(t) + " is stored as a separate tensor; it equals " + name(first) + ", the parameter the model shares there, which stays shared");
+            }
+        }
         g.value = value;
         g.owner = owner;
         actions.add(() -> owner.set(value));
