@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,8 +57,6 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
-        if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a .safetensors file");
         SafetensorsFile f = SafetensorsFile.read(file);
         List<Alias> ties = Checkpoint.ties(f);
         PrintWriter out = spec.commandLine().getOut();

@@ -107,6 +107,8 @@ public final class SafetensorsFile {
 
     /** Reads a whole file and validates header, layout and sizes; nothing is read lazily later. */
     public static SafetensorsFile read(Path file) throws CheckpointException, IOException {
+        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
+        if (Files.isDirectory(file)) throw new CheckpointException(file, "is a directory, expected a .safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {

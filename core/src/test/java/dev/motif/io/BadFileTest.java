@@ -147,6 +147,12 @@ class BadFileTest {
     }
 
     @Test
+    void aDirectoryIsNamed() {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.read(dir));
+        assertEquals(dir + ": is a directory, expected a .safetensors file", e.getMessage());
+    }
+
+    @Test
     void headerPaddedWithSpacesIsFine() throws IOException {
         Path p = Raw.write(dir, "ok.safetensors", Raw.file("{" + entry("w", "F32", "[1]", 0, 4) + "}       ", Raw.f32(7)));
         assertEquals(7f, SafetensorsFile.read(p).array("w").f32()[0]);
