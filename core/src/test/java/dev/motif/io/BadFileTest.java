@@ -188,4 +188,25 @@ class BadFileTest {
         aliasesRefused(motifFile("\"{}\"", "3"), "motif.format is '3'", "reads formats 1 and 2");
         assertEquals(java.util.Map.of(), Checkpoint.aliases(motifFile("\"{}\"", "1")));
     }
+
+    @Test
+    void malformedTiesInFormatTwo() throws IOException {
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transfrom\\\":\\\"transpose\\\"}}\"", "2"),
+                "alias 'b'", "has a field 'transfrom'; a tie has only \"owner\" and \"transform\"");
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\"}}\"", "2"), "alias 'b'", "a tie needs a string \"owner\" (a tensor name) and a string \"transform\"");
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transform\\\":\\\"transpose\\\"}}\"", "1"), "alias 'b'", "not a tensor name");
+        aliasesRefused(motifFile("\"{\\\"b\\\":\\\"a\\\",\\\"c\\\":\\\"b\\\"}\"", "2"), "alias 'c' points at tensor 'b', which is not in the file");
+        assertEquals(java.util.List.of(new Alias("b", "a", "transpose", false)),
+                Checkpoint.ties(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transform\\\":\\\"transpose\\\"}}\"", "2")));
+    }
+
+    @Test
+    void anAliasThatIsAlsoStoredNeedsFormatTwo() throws IOException {
+        String header = "{\"__metadata__\":{\"motif.format\":\"%s\",\"motif.aliases\":\"{\\\"b\\\":\\\"a\\\",\\\"c\\\":\\\"b\\\"}\"},"
+                + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 4, 8) + "}";
+        SafetensorsFile v1 = SafetensorsFile.read(Raw.write(dir, "v1.safetensors", Raw.file(String.format(header, "1"), Raw.f32(1, 1))));
+        aliasesRefused(v1, "alias 'b' (of tensor 'a') is also the name of a stored tensor (format 1 stores each shared tensor once)");
+        SafetensorsFile v2 = SafetensorsFile.read(Raw.write(dir, "v2.safetensors", Raw.file(String.format(header, "2"), Raw.f32(1, 1))));
+        aliasesRefused(v2, "alias 'c' points at 'b', which is itself an alias (of 'a'); an alias must name the stored owner");
+    }
 }

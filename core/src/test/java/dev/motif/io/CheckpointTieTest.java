@@ -307,4 +307,44 @@ class CheckpointTieTest {
                 "the model shares one parameter at [encoder.weight, decoder.weight], but the file records 'encoder.weight' as a tensor of its own, "
                         + "'decoder.weight' as transpose of 'encoder.weight'");
     }
+
+    /** The autoencoder as a child "model" of a training wrapper: every name gains "model.". */
+    static final class Wrapped extends Block {
+        final AutoEncoder model;
+
+        Wrapped(boolean tied, long seed) {
+            model = child("model", new AutoEncoder(tied, 4, 3, DType.F64, seed));
+        }
+    }
+
+    @Test
+    void renamingAppliesToTheAliasTableToo() throws IOException {
+        Wrapped saved = new Wrapped(true, 1);
+        Path p = saved(saved, "wrapped.safetensors");
+        assertEquals("{\"model.decoder.weight\":{\"owner\":\"model.encoder.weight\",\"transform\":\"transpose\"}}",
+                SafetensorsFile.read(p).metadata().get(Checkpoint.ALIASES_KEY));
+        AutoEncoder bare = new AutoEncoder(false, 4, 3, DType.F64, 2);
+        LoadReport r = Checkpoint.load(bare, p, LoadOptions.defaults().stripPrefix("model."));
+        assertTransposeTie(bare, bare.encoder.weight());
+        assertEquals(0.0, saved.model.forward(X).value().maxAbsDiff(bare.forward(X).value()));
+        assertTrue(r.isComplete());
+
+        CheckpointException e = loadFails(new AutoEncoder(false, 4, 3, DType.F64, 2), p, LoadOptions.defaults(),
+                "unexpected alias 'model.decoder.weight' (of tensor 'model.encoder.weight')", "try LoadOptions.defaults().stripPrefix(\"model.\")");
+        assertEquals(4 + 3 + 1, e.problems().size(), e.getMessage());
+        r = Checkpoint.load(new AutoEncoder(false, 4, 3, DType.F64, 2), p, LoadOptions.defaults().strict(false));
+        assertEquals(List.of("encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"), r.missing());
+        assertEquals(List.of("model.decoder.bias", "model.encoder.bias", "model.encoder.weight", "model.decoder.weight"), r.unexpected());
+    }
+
+    @Test
+    void theHintSuggestsAPrefixForTheFileWhenTheModelHasOne() throws IOException {
+        Path p = saved(new AutoEncoder(true, 4, 3, DType.F64, 1), "ae.safetensors");
+        loadFails(new Wrapped(true, 2), p, LoadOptions.defaults(), "try LoadOptions.defaults().rename(n -> \"model.\" + n)");
+        Wrapped w = new Wrapped(true, 2);
+        Checkpoint.load(w, p, LoadOptions.defaults().rename(n -> "model." + n));
+        assertEquals("transpose", site(w, "model.decoder.weight").transform());
+        assertEquals("LoadOptions.defaults().stripPrefix(\"module.\").rename(1 name).strict(false)",
+                LoadOptions.defaults().stripPrefix("module.").rename(Map.of("a", "b")).strict(false).toString());
+    }
 }
