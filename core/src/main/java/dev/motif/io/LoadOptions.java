@@ -88,11 +88,6 @@ public final class LoadOptions {
         return n;
     }
 
-    /** Whether any renaming step is set. */
-    boolean renames() {
-        return !renames.isEmpty();
-    }
-
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("LoadOptions.defaults()");

@@ -2,6 +2,7 @@ package dev.motif.io;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import dev.motif.io.Nets.AutoEncoder;
 import dev.motif.nn.Block;
@@ -144,7 +145,7 @@ class CheckpointTieTest {
 
     private static NDArray tieValue(Block m, String path) {
         Tie t = site(m, path).tie();
-        return dev.motif.autodiff.Autodiff.noGrad(t::value).value();
+        return Autodiff.noGrad(t::value).value();
     }
 
     @Test

@@ -2,10 +2,16 @@ package dev.motif.io;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import dev.motif.io.Nets.AutoEncoder;
 import dev.motif.io.Nets.TiedNet;
+import dev.motif.nn.Activation;
+import dev.motif.nn.BatchNorm2d;
 import dev.motif.nn.Block;
+import dev.motif.nn.Conv2d;
+import dev.motif.nn.Flatten;
+import dev.motif.nn.Linear;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
 import dev.motif.nn.Sequential;
@@ -16,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static dev.motif.io.CheckpointTieTest.assertContains;
 import static dev.motif.io.CheckpointTieTest.loadFails;
@@ -40,13 +47,21 @@ class PytorchStateDictTest {
     private Path stateDict(Block m, String prefix, String name, boolean counter) throws IOException {
         SafetensorsFile.Writer w = SafetensorsFile.writer().metadata("format", "pt");
         for (ParameterUse u : m.parameterUses()) {
-            w.add(prefix + u.path(), u.tie() == null ? u.parameter().value() : dev.motif.autodiff.Autodiff.noGrad(u.tie()::value).value());
+            w.add(prefix + u.path(), u.tie() == null ? u.parameter().value() : Autodiff.noGrad(u.tie()::value).value());
         }
         for (Map.Entry<String, NDArray> b : m.namedBuffers().entrySet()) w.add(prefix + b.getKey(), b.getValue());
         if (counter) w.addLongs(prefix + "1.num_batches_tracked", new long[] {7});
         Path p = dir.resolve(name);
         w.write(p);
         return p;
+    }
+
+    /** The conv net with initial values of its own, with or without its flatten and linear head. */
+    private static Sequential freshConvNet(boolean head) {
+        SplittableRandom rng = new SplittableRandom(9);
+        Sequential net = new Sequential(new Conv2d(1, 2, 3, DType.F32, rng), new BatchNorm2d(2, DType.F32), Activation.relu());
+        if (head) net.add(new Flatten()).add(new Linear(18, 3, DType.F32, rng));
+        return net.eval();
     }
 
     private static void assertSameOutput(Block expected, Block actual, Tensor x) {
@@ -57,9 +72,7 @@ class PytorchStateDictTest {
     void dataParallelNamesLoadStrictlyWithThePrefixStrippedAndTheCounterIgnored() throws IOException {
         Sequential source = Nets.convNet(DType.F32);
         Path p = stateDict(source, "module.", "dp.safetensors", true);
-        Sequential target = new Sequential(new dev.motif.nn.Conv2d(1, 2, 3, DType.F32, new java.util.SplittableRandom(9)),
-                new dev.motif.nn.BatchNorm2d(2, DType.F32), dev.motif.nn.Activation.relu(), new dev.motif.nn.Flatten(),
-                new dev.motif.nn.Linear(18, 3, DType.F32, new java.util.SplittableRandom(9))).eval();
+        Sequential target = freshConvNet(true);
         LoadReport r = Checkpoint.load(target, p, LoadOptions.defaults().stripPrefix("module."));
         assertSameOutput(source, target, IMAGES);
         assertTrue(r.isComplete(), r.toString());
@@ -86,8 +99,7 @@ class PytorchStateDictTest {
         Path p = stateDict(source, "model.", "lightning.safetensors", true);
 
         // The model lacks the head: its tensors are unexpected, the rest loads.
-        Sequential trunk = new Sequential(new dev.motif.nn.Conv2d(1, 2, 3, DType.F32, new java.util.SplittableRandom(9)),
-                new dev.motif.nn.BatchNorm2d(2, DType.F32), dev.motif.nn.Activation.relu()).eval();
+        Sequential trunk = freshConvNet(false);
         LoadReport r = Checkpoint.load(trunk, p, LoadOptions.defaults().stripPrefix("model.").strict(false));
         assertEquals(List.of("model.4.bias", "model.4.weight"), r.unexpected(), "in file order");
         assertEquals(List.of(), r.missing());
@@ -96,7 +108,7 @@ class PytorchStateDictTest {
 
         // The model has a layer more: its parameters are missing and keep their values.
         Sequential longer = Nets.convNet(DType.F32);
-        longer.add(new dev.motif.nn.Linear(3, 2, DType.F32, new java.util.SplittableRandom(3)));
+        longer.add(new Linear(3, 2, DType.F32, new SplittableRandom(3)));
         NDArray before = site(longer, "5.weight").parameter().value().copy();
         r = Checkpoint.load(longer, p, LoadOptions.defaults().stripPrefix("model.").strict(false));
         assertEquals(List.of("5.weight", "5.bias"), r.missing());
@@ -105,14 +117,14 @@ class PytorchStateDictTest {
         assertTrue(r.toString().contains("missing (kept as they were): 5.weight, 5.bias"), r.toString());
 
         // Strict, the same file fails and names both.
-        loadFails(Nets.convNet(DType.F32).add(new dev.motif.nn.Linear(3, 2, DType.F32, new java.util.SplittableRandom(3))), p,
+        loadFails(Nets.convNet(DType.F32).add(new Linear(3, 2, DType.F32, new SplittableRandom(3))), p,
                 LoadOptions.defaults().stripPrefix("model."), "missing tensor '5.weight'", "missing tensor '5.bias'");
     }
 
     @Test
     void shapesMustAgreeEvenWhenNotStrict() throws IOException {
         Path p = stateDict(Nets.convNet(DType.F32), "", "plain.safetensors", false);
-        Sequential wider = new Sequential(new dev.motif.nn.Conv2d(1, 3, 3, DType.F32, new java.util.SplittableRandom(9)));
+        Sequential wider = new Sequential(new Conv2d(1, 3, 3, DType.F32, new SplittableRandom(9)));
         loadFails(wider, p, LoadOptions.defaults().strict(false), "shape mismatch at '0.weight': model expects [3, 1, 3, 3], file has [2, 1, 3, 3]",
                 "shape mismatch at '0.bias'");
     }
