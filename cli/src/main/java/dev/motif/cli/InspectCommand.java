@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.motif.io.Alias;
 import dev.motif.io.Checkpoint;
 import dev.motif.io.SafetensorsFile;
 import dev.motif.io.TensorInfo;
@@ -15,27 +16,31 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code motif inspect FILE}: the tensors of a safetensors file (name, dtype, shape, bytes),
- * which names are aliases of one shared tensor, and the metadata keys; as a table or as JSON.
+ * which names are aliases of one shared tensor and which are ties (a transform of a stored
+ * tensor, such as a tied decoder's transposed weight), and the metadata keys; as a table or as JSON.
  */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {
-                "Lists what a safetensors file holds: its tensors, shared names and metadata.",
+                "Lists what a safetensors file holds: its tensors, shared names, ties and metadata.",
                 "",
-                "Prints every tensor with its dtype, shape and size in bytes; the names that are aliases of one "
-                        + "shared tensor (Motif stores a shared parameter once and records its other use sites in the "
-                        + "header); and the header's metadata keys. Reads Motif's checkpoints and plain safetensors "
-                        + "files from other tools. A damaged file is reported with what is wrong, and exits 1.",
+                "Prints every tensor with its dtype, shape and size in bytes; the names that use a stored tensor "
+                        + "(Motif stores a shared parameter once and records its other use sites in the header), with "
+                        + "the transform of a tie (a decoder's weight as the transpose of the encoder's) and whether the "
+                        + "file stores the site's own value too (a file written for PyTorch); and the header's metadata "
+                        + "keys. Reads Motif's checkpoints and plain safetensors files from other tools. A damaged file "
+                        + "is reported with what is wrong, and exits 1.",
                 ""},
         footer = {"", "Examples:",
                 "  motif inspect model.safetensors",
@@ -52,18 +57,16 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
-        if (Files.isDirectory(file)) throw new IOException(file + ": is a directory, expected a .safetensors file");
         SafetensorsFile f = SafetensorsFile.read(file);
-        Map<String, List<String>> aliases = Checkpoint.aliases(f);
+        List<Alias> ties = Checkpoint.ties(f);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? toJson(f, aliases) : toTable(f, aliases));
+        out.print(json ? toJson(f, ties) : toTable(f, ties));
         out.flush();
         return 0;
     }
 
     /** The plain-text report. */
-    String toTable(SafetensorsFile f, Map<String, List<String>> aliases) {
+    String toTable(SafetensorsFile f, List<Alias> ties) {
         List<TensorInfo> tensors = f.tensors();
         int w = "name".length();
         for (TensorInfo t : tensors) w = Math.max(w, t.name().length());
@@ -80,12 +83,19 @@ public final class InspectCommand implements Callable<Integer> {
         sb.append(String.format("  %d tensors, %,d values, %,d bytes%n", tensors.size(), elements, bytes));
 
         sb.append('\n');
-        if (aliases.isEmpty()) {
+        if (ties.isEmpty()) {
             sb.append("Shared tensors: none (every name is its own tensor)\n");
         } else {
-            sb.append("Shared tensors (stored once, also used under other names):\n");
-            for (Map.Entry<String, List<String>> a : aliases.entrySet()) {
-                sb.append("  ").append(a.getKey()).append(" <- ").append(String.join(", ", a.getValue())).append('\n');
+            sb.append("Shared tensors and ties (stored once, used at other paths too; a tie through its transform):\n");
+            for (Map.Entry<String, List<Alias>> e : byOwner(ties).entrySet()) {
+                List<String> uses = new ArrayList<>();
+                for (Alias a : e.getValue()) {
+                    List<String> how = new ArrayList<>();
+                    if (!a.isIdentity()) how.add(a.transform());
+                    if (a.stored()) how.add("stored too");
+                    uses.add(a.path() + (how.isEmpty() ? "" : " (" + String.join(", ", how) + ")"));
+                }
+                sb.append("  ").append(e.getKey()).append(" <- ").append(String.join(", ", uses)).append('\n');
             }
         }
 
@@ -99,8 +109,15 @@ public final class InspectCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** The JSON report: file, tensors, aliases (owner to alias names) and metadata. */
-    String toJson(SafetensorsFile f, Map<String, List<String>> aliases) throws IOException {
+    /** Aliases grouped by their owner tensor, owners in order of first mention. */
+    private static Map<String, List<Alias>> byOwner(List<Alias> ties) {
+        Map<String, List<Alias>> out = new LinkedHashMap<>();
+        for (Alias a : ties) out.computeIfAbsent(a.owner(), k -> new ArrayList<>()).add(a);
+        return out;
+    }
+
+    /** The JSON report: file, tensors, aliases (owner to alias names), ties (every alias with its transform) and metadata. */
+    String toJson(SafetensorsFile f, List<Alias> ties) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("file", file.toString());
@@ -115,7 +132,12 @@ public final class InspectCommand implements Callable<Integer> {
             n.put("bytes", t.byteSize());
         }
         ObjectNode al = root.putObject("aliases");
-        aliases.forEach((owner, names) -> names.forEach(al.putArray(owner)::add));
+        byOwner(ties).forEach((owner, as) -> {
+            ArrayNode names = al.putArray(owner);
+            as.forEach(a -> names.add(a.path()));
+        });
+        ArrayNode tl = root.putArray("ties");
+        for (Alias a : ties) tl.addObject().put("path", a.path()).put("owner", a.owner()).put("transform", a.transform()).put("stored", a.stored());
         ObjectNode meta = root.putObject("metadata");
         f.metadata().forEach(meta::put);
         return mapper.writeValueAsString(root) + "\n";

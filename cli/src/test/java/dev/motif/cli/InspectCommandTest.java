@@ -2,6 +2,12 @@ package dev.motif.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.motif.array.DType;
+import dev.motif.io.Checkpoint;
+import dev.motif.io.SaveOptions;
+import dev.motif.nn.Block;
+import dev.motif.nn.Linear;
+import dev.motif.nn.Tie;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,6 +81,62 @@ class InspectCommandTest {
         assertTrue(j.get("metadata").size() > 0);
     }
 
+    /** An embedding shared as the head's weight and a decoder tied as the encoder's transpose. */
+    private Path tiedCheckpoint(SaveOptions options) throws IOException {
+        SplittableRandom rng = new SplittableRandom(1);
+        Block model = new Block() {
+            {
+                child("embed", new Linear(3, 5, DType.F64, rng));
+                child("encoder", new Linear(5, 2, DType.F64, rng));
+                child("decoder", new Linear(2, 5, DType.F64, rng));
+                child("head", new Linear(3, 5, DType.F64, rng));
+            }
+        };
+        model.tie("decoder.weight", Tie.transpose(model.namedParameters().get("encoder.weight")));
+        model.tie("head.weight", model.namedParameters().get("embed.weight"));
+        Path f = dir.resolve(options.isPytorchCompatible() ? "tied-pt.safetensors" : "tied.safetensors");
+        Checkpoint.save(model, f, options);
+        return f;
+    }
+
+    @Test
+    void tiesAreShownWithTheirTransforms() throws IOException {
+        Run r = Run.of("inspect", tiedCheckpoint(SaveOptions.defaults()).toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Shared tensors and ties"), r.out());
+        assertTrue(r.out().contains("  encoder.weight <- decoder.weight (transpose)\n"), r.out());
+        assertTrue(r.out().contains("  embed.weight <- head.weight\n"), r.out());
+        assertTrue(r.out().contains("6 tensors, 42 values, 336 bytes"), r.out());
+
+        r = Run.of("inspect", tiedCheckpoint(SaveOptions.pytorchCompatible()).toString());
+        assertTrue(r.out().contains("  encoder.weight <- decoder.weight (transpose, stored too)\n"), r.out());
+        assertTrue(r.out().contains("  embed.weight <- head.weight (stored too)\n"), r.out());
+        assertTrue(r.out().contains("8 tensors, 67 values, 536 bytes"), r.out());
+    }
+
+    @Test
+    void jsonListsEveryTie() throws IOException {
+        Run r = Run.of("inspect", "--json", tiedCheckpoint(SaveOptions.pytorchCompatible()).toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("[{\"path\":\"decoder.weight\",\"owner\":\"encoder.weight\",\"transform\":\"transpose\",\"stored\":true},"
+                + "{\"path\":\"head.weight\",\"owner\":\"embed.weight\",\"transform\":\"identity\",\"stored\":true}]", j.get("ties").toString());
+        assertEquals("[\"decoder.weight\"]", j.get("aliases").get("encoder.weight").toString());
+        assertEquals("pt", j.get("metadata").get("format").asText());
+    }
+
+    @Test
+    void aTieThatNamesNoStoredTensorIsReported() throws IOException {
+        String header = "{\"__metadata__\":{\"motif.format\":\"2\",\"motif.aliases\":\"{\\\"d\\\":{\\\"owner\\\":\\\"gone\\\",\\\"transform\\\":\\\"transpose\\\"}}\"},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path f = dir.resolve("bad-tie.safetensors");
+        Files.write(f, ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).putFloat(1).array());
+        Run r = Run.of("inspect", f.toString());
+        assertEquals(1, r.code());
+        assertEquals("motif inspect: " + f + ": alias 'd' points at tensor 'gone', which is not in the file", r.err().strip());
+    }
+
     @Test
     void plainFileFromAnotherToolHasNoAliases() throws IOException {
         Path f = plainFile();
@@ -86,6 +149,7 @@ class InspectCommandTest {
 
         JsonNode j = new ObjectMapper().readTree(Run.of("inspect", "--json", f.toString()).out());
         assertEquals(0, j.get("aliases").size());
+        assertEquals(0, j.get("ties").size());
         assertEquals("pt", j.get("metadata").get("format").asText());
     }
 

@@ -1,11 +1,10 @@
 package dev.motif.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import dev.motif.autodiff.Autodiff;
 import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
 import dev.motif.nn.ParameterUse;
@@ -13,54 +12,64 @@ import dev.motif.nn.ParameterUse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Saves a model's parameters to a safetensors file and loads them back, keeping ties.
+ * Saves a model's parameters and buffers to a safetensors file and loads them back, keeping
+ * sharing and ties.
  *
- * <p>Each unique parameter is stored once, under the path of its first use; every other use site
- * is recorded as an alias of that tensor in the header's {@code __metadata__}:
+ * <p>Each unique parameter is stored once, under the path of its first site of its own; every
+ * other use site is recorded in the header's {@code __metadata__}, as the stored tensor it uses
+ * and, for a tie, the transform it sees it through:
  * <pre>{@code
- * "__metadata__": {"motif.format": "1",
- *                  "motif.aliases": "{\"decoder.weight\":\"encoder.weight\"}"}
+ * "__metadata__": {"motif.format": "2",
+ *                  "motif.aliases": "{\"head.weight\":\"embed\",
+ *                                     \"decoder.weight\":{\"owner\":\"encoder.weight\",\"transform\":\"transpose\"}}",
+ *                  "motif.buffers": "[\"1.running_mean\",\"1.running_var\"]"}
  * }</pre>
- * so the file stays a plain safetensors file (other tools see one tensor per unique parameter)
- * Buffers (state a module keeps but does not train, such as a batch norm's running statistics)
- * are stored as tensors under their paths too, and listed in {@code motif.buffers}, so a model
- * evaluates after loading exactly as it did when saved.
- * while Motif can restore identity. Loading validates everything first and changes the model only
- * if the whole file fits; files from other tools, without Motif metadata, load by name.
+ * so the file stays a plain safetensors file (other tools see one tensor per unique parameter),
+ * while Motif restores identity and ties. A parameter seen only through ties (a filter bank used
+ * in its rotations) is stored under its first tie's path followed by {@value #OWNER_SUFFIX}.
+ * Buffers (state a block keeps but does not train, such as a batch norm's running statistics)
+ * are stored under their paths, so a model evaluates after loading exactly as it did when saved.
+ * {@link SaveOptions#pytorchCompatible()} writes every site as a tensor of its own as well, which
+ * PyTorch's {@code load_state_dict(strict=True)} accepts as it is.
+ *
+ * <p>Loading validates everything first and changes the model only if the whole file fits. It
+ * reads Motif's formats 1 and 2 and plain safetensors files from other tools, by name, such as
+ * what {@code safetensors.torch.save_file(model.state_dict())} writes: {@link LoadOptions} renames
+ * (strips {@code "module."}) and loads what matches when not strict.
  *
  * <pre>{@code
  * Checkpoint.save(model, Path.of("model.safetensors"));
  * Checkpoint.load(freshModel, Path.of("model.safetensors"));   // values, and ties, restored
+ * LoadReport r = Checkpoint.load(net, Path.of("torch.safetensors"), LoadOptions.defaults().stripPrefix("module."));
  * }</pre>
  */
 public final class Checkpoint {
     /** Metadata key of the format version Motif writes. */
-    public static final String FORMAT_KEY = "motif.format";
-    /** Metadata key of the alias table: a JSON object {alias path: owner tensor name}. */
-    public static final String ALIASES_KEY = "motif.aliases";
+    public static final String FORMAT_KEY = MotifMetadata.FORMAT_KEY;
+    /** Metadata key of the alias table: a JSON object {alias path: owner tensor name, or {"owner", "transform"} for a tie}. */
+    public static final String ALIASES_KEY = MotifMetadata.ALIASES_KEY;
     /** Metadata key of the buffer list: a JSON array of the paths stored as buffers. */
-    public static final String BUFFERS_KEY = "motif.buffers";
-    static final String FORMAT_VERSION = "1";
+    public static final String BUFFERS_KEY = MotifMetadata.BUFFERS_KEY;
+    /** Appended to the first tie path of a parameter that has no site of its own, to name its stored tensor. */
+    public static final String OWNER_SUFFIX = "#owner";
+    static final String FORMAT_VERSION = String.valueOf(MotifMetadata.CURRENT_FORMAT);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {}
 
-    /** Saves every unique parameter once, with the aliases of shared ones. */
+    /** Saves every unique parameter once, with the aliases of shared ones and the ties. */
     public static void save(Block model, Path file) throws IOException {
-        save(model, file, Map.of());
+        save(model, file, SaveOptions.defaults());
     }
 
     /**
@@ -68,225 +77,124 @@ public final class Checkpoint {
      * starting with {@code "motif."} are reserved).
      */
     public static void save(Block model, Path file, Map<String, String> extraMetadata) throws IOException {
-        SafetensorsFile.Writer w = SafetensorsFile.writer();
-        for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
-            if (e.getKey().startsWith("motif.")) {
-                throw new IllegalArgumentException("metadata key '" + e.getKey() + "' is reserved: keys starting with 'motif.' are Motif's own");
-            }
-            w.metadata(e.getKey(), e.getValue());
-        }
-        Map<Parameter, String> owners = new IdentityHashMap<>();
-        ObjectNode aliases = JSON.createObjectNode();
-        for (ParameterUse u : model.parameterUses()) {
-            String owner = owners.putIfAbsent(u.parameter(), u.path());
-            if (owner == null) w.add(u.path(), u.parameter().value());
-            else aliases.put(u.path(), owner);
-        }
-        com.fasterxml.jackson.databind.node.ArrayNode buffers = JSON.createArrayNode();
-        for (Map.Entry<String, NDArray> b : model.namedBuffers().entrySet()) {
-            w.add(b.getKey(), b.getValue());
-            buffers.add(b.getKey());
-        }
-        w.metadata(FORMAT_KEY, FORMAT_VERSION);
-        w.metadata(ALIASES_KEY, aliases.toString());
-        if (!buffers.isEmpty()) w.metadata(BUFFERS_KEY, buffers.toString());
-        w.write(file);
+        save(model, file, SaveOptions.defaults().metadata(extraMetadata));
     }
 
     /**
-     * Owner tensor name → the alias paths recorded for it, owners in file order; an empty map for
-     * a file without aliases (or without Motif metadata).
+     * Saves with options: Motif's compact layout or a file PyTorch loads as it is.
+     *
+     * @throws IllegalArgumentException for {@link SaveOptions#pytorchCompatible()} when a tie's
+     *         owner has no site of its own, which a state dict has no name for
+     */
+    public static void save(Block model, Path file, SaveOptions options) throws IOException {
+        boolean torch = options.isPytorchCompatible();
+        SafetensorsFile.Writer w = SafetensorsFile.writer();
+        options.metadata().forEach(w::metadata);
+        if (torch && !options.metadata().containsKey("format")) w.metadata("format", "pt"); // what PyTorch's safetensors writer records
+
+        List<ParameterUse> uses = model.parameterUses();
+        Set<String> paths = new HashSet<>();
+        for (ParameterUse u : uses) paths.add(u.path());
+        Map<NDArray, List<String>> buffers = CheckpointLoader.bufferPaths(model);
+        for (List<String> ps : buffers.values()) paths.addAll(ps);
+
+        Map<Parameter, String> stored = new IdentityHashMap<>();
+        for (ParameterUse u : uses) if (u.tie() == null) stored.putIfAbsent(u.parameter(), u.path());
+        for (ParameterUse u : uses) {
+            if (stored.containsKey(u.parameter())) continue;
+            if (torch) {
+                throw new IllegalArgumentException("pytorchCompatible: the parameter behind '" + u.path() + "' (" + u.transform() + " of " + u.parameter()
+                        + ") has no slot of its own, so a PyTorch state dict has no name for it; save model.untie() for PyTorch, or save without pytorchCompatible() to keep the tie");
+            }
+            String name = u.path() + OWNER_SUFFIX;
+            if (paths.contains(name)) throw new IllegalArgumentException("save: the owner of the tie at '" + u.path() + "' would be stored as '" + name + "', which is a path of the model");
+            stored.put(u.parameter(), name);
+        }
+        for (Map.Entry<Parameter, String> e : orderedByFirstUse(uses, stored)) w.add(e.getValue(), e.getKey().value());
+
+        ObjectNode aliases = JSON.createObjectNode();
+        for (ParameterUse u : uses) {
+            String owner = stored.get(u.parameter());
+            if (u.tie() == null && u.path().equals(owner)) continue;
+            if (u.tie() == null) aliases.put(u.path(), owner);
+            else aliases.putObject(u.path()).put("owner", owner).put("transform", u.transform());
+            if (torch) w.add(u.path(), u.tie() == null ? u.parameter().value() : Autodiff.noGrad(u.tie()::value).value());
+        }
+        ArrayNode bufferList = JSON.createArrayNode();
+        for (Map.Entry<NDArray, List<String>> b : buffers.entrySet()) {
+            for (String path : torch ? b.getValue() : b.getValue().subList(0, 1)) {
+                w.add(path, b.getKey());
+                bufferList.add(path);
+            }
+        }
+        w.metadata(FORMAT_KEY, FORMAT_VERSION);
+        w.metadata(ALIASES_KEY, aliases.toString());
+        if (!bufferList.isEmpty()) w.metadata(BUFFERS_KEY, bufferList.toString());
+        w.write(file);
+    }
+
+    private static List<Map.Entry<Parameter, String>> orderedByFirstUse(List<ParameterUse> uses, Map<Parameter, String> stored) {
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        List<Map.Entry<Parameter, String>> out = new ArrayList<>();
+        for (ParameterUse u : uses) if (seen.put(u.parameter(), Boolean.TRUE) == null) out.add(Map.entry(u.parameter(), stored.get(u.parameter())));
+        return out;
+    }
+
+    /**
+     * Owner tensor name → the alias paths recorded for it (shared sites and ties alike), owners in
+     * file order; an empty map for a file without aliases (or without Motif metadata).
      */
     public static Map<String, List<String>> aliases(SafetensorsFile f) throws CheckpointException {
         Map<String, List<String>> byOwner = new LinkedHashMap<>();
-        Map<String, String> table = aliasTable(f);
+        List<Alias> table = ties(f);
         for (TensorInfo t : f.tensors()) {
             List<String> names = new ArrayList<>();
-            for (Map.Entry<String, String> e : table.entrySet()) if (e.getValue().equals(t.name())) names.add(e.getKey());
+            for (Alias a : table) if (a.owner().equals(t.name())) names.add(a.path());
             if (!names.isEmpty()) byOwner.put(t.name(), List.copyOf(names));
         }
         return Collections.unmodifiableMap(byOwner);
     }
 
-    /** Alias path → owner tensor name, validated against the file's tensors. */
-    private static Map<String, String> aliasTable(SafetensorsFile f) throws CheckpointException {
-        Map<String, String> meta = f.metadata();
-        String version = meta.get(FORMAT_KEY);
-        if (version != null && !version.equals(FORMAT_VERSION)) {
-            throw new CheckpointException(f.path(), FORMAT_KEY + " is '" + version + "'; this Motif reads format " + FORMAT_VERSION);
-        }
-        String text = meta.get(ALIASES_KEY);
-        Map<String, String> table = new LinkedHashMap<>();
-        if (text == null) return table;
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new CheckpointException(f.path(), "metadata '" + ALIASES_KEY + "' is not valid JSON: " + SafetensorsFile.jsonProblem(e), e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new CheckpointException(f.path(), "metadata '" + ALIASES_KEY + "' is not a JSON object {alias: tensor}: " + text);
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String alias = e.getKey();
-            if (!e.getValue().isTextual()) {
-                throw new CheckpointException(f.path(), "alias '" + alias + "' in '" + ALIASES_KEY + "' maps to " + e.getValue() + ", not a tensor name");
-            }
-            String owner = e.getValue().textValue();
-            if (!f.contains(owner)) {
-                throw new CheckpointException(f.path(), "alias '" + alias + "' points at tensor '" + owner + "', which is not in the file");
-            }
-            if (f.contains(alias)) {
-                throw new CheckpointException(f.path(), "alias '" + alias + "' (of tensor '" + owner + "') is also the name of a stored tensor");
-            }
-            table.put(alias, owner);
-        }
-        return table;
+    /**
+     * Every alias the file records, in the order of its table: each shared site and each tie, with
+     * its owner tensor and transform (validated against the file's tensors, not parsed).
+     */
+    public static List<Alias> ties(SafetensorsFile f) throws CheckpointException {
+        return List.copyOf(MotifMetadata.read(f).aliases.values());
     }
 
     /**
-     * Loads a file into a model: every use path of the model must resolve to a stored tensor of
-     * the same shape (by name, or through the alias table), and every stored tensor and alias
-     * must be used. Values are converted to each parameter's dtype. Paths the file declares as
-     * one tensor end up holding one Parameter object (the one at the first of those paths), so
-     * ties are restored even into a model built without them; paths the model ties but the file
-     * stores as separate tensors must hold equal values.
+     * Loads a file into a model, strictly: {@code load(model, file, LoadOptions.defaults())}.
+     * Every parameter and buffer of the model must be found and every tensor of the file used.
+     */
+    public static LoadReport load(Block model, Path file) throws IOException {
+        return load(model, file, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a file into a model. Each use path of the model is matched to the file by name (after
+     * the options' renaming), through the alias table or to a stored tensor; values are converted
+     * to each parameter's dtype.
+     *
+     * <ul>
+     * <li>Paths the file stores as one tensor end up holding one Parameter object (the one at the
+     * first of those paths), so sharing is restored even into a model built without it.</li>
+     * <li>A path the file records as a tie loads the owner's value and keeps the model's tie when
+     * the model ties it the same way; where the model has a parameter of its own, the site becomes
+     * the file's tie ({@link dev.motif.nn.Transform#parse} of the recorded spec).</li>
+     * <li>A path the model ties but the file stores as a tensor of its own (PyTorch lists both
+     * names of tied weights) loads if the stored value is the tie's value, to the dtypes'
+     * rounding; the tie is kept.</li>
+     * <li>PyTorch's {@code num_batches_tracked}, beside a batch norm's running statistics, is
+     * ignored with a note, in strict mode too.</li>
+     * </ul>
      *
      * <p>Everything is checked before anything changes: on a {@link CheckpointException}, which
-     * lists every problem found, the model keeps its values and its ties.
+     * lists every problem found, the model keeps its values and its ties. Without
+     * {@link LoadOptions#strict(boolean) strict}, missing and unexpected names are listed in the
+     * report instead of failing; shapes, dtypes and values must still agree.
      */
-    public static void load(Block model, Path file) throws IOException {
-        SafetensorsFile f = SafetensorsFile.read(file);
-        Map<String, String> aliasToOwner = aliasTable(f);
-        List<ParameterUse> uses = model.parameterUses();
-        List<String> problems = new ArrayList<>();
-
-        // 1. Resolve every use path to a stored tensor of the right shape.
-        String[] tensorOf = new String[uses.size()];
-        Set<String> usedTensors = new HashSet<>();
-        Set<String> modelPaths = new HashSet<>();
-        for (int i = 0; i < uses.size(); i++) {
-            ParameterUse u = uses.get(i);
-            Parameter p = u.parameter();
-            modelPaths.add(u.path());
-            String t = f.contains(u.path()) ? u.path() : aliasToOwner.get(u.path());
-            if (t == null) {
-                problems.add("missing tensor '" + u.path() + "': the model has a " + p.dtype() + " " + Arrays.toString(p.shape())
-                        + " parameter there, the file has no tensor or alias of that name");
-                continue;
-            }
-            usedTensors.add(t);
-            long[] found = f.info(t).shape();
-            if (!Arrays.equals(found, Arrays.stream(p.shape()).asLongStream().toArray())) {
-                problems.add("shape mismatch at '" + u.path() + "': model expects " + Arrays.toString(p.shape()) + ", file has "
-                        + Arrays.toString(found) + (t.equals(u.path()) ? "" : " (tensor '" + t + "', through an alias)"));
-                continue;
-            }
-            tensorOf[i] = t;
-        }
-        // Buffers load by path: same shape, converted to the buffer's dtype, copied in place.
-        List<Runnable> bufferActions = new ArrayList<>();
-        for (Map.Entry<String, NDArray> b : model.namedBuffers().entrySet()) {
-            String path = b.getKey();
-            NDArray target = b.getValue();
-            if (!f.contains(path)) {
-                problems.add("missing buffer '" + path + "': the model keeps a " + target.dtype() + " " + Arrays.toString(target.shape())
-                        + " buffer there (state such as running statistics), the file has no tensor of that name");
-                continue;
-            }
-            usedTensors.add(path);
-            long[] found = f.info(path).shape();
-            if (!Arrays.equals(found, Arrays.stream(target.shape()).asLongStream().toArray())) {
-                problems.add("shape mismatch at buffer '" + path + "': model expects " + Arrays.toString(target.shape()) + ", file has " + Arrays.toString(found));
-                continue;
-            }
-            NDArray value = convert(f.array(path), target.dtype());
-            bufferActions.add(() -> target.assign(value));
-        }
-        for (TensorInfo t : f.tensors()) {
-            if (!usedTensors.contains(t.name())) {
-                problems.add("unexpected tensor '" + t.name() + "' (" + t.dtype() + " " + Arrays.toString(t.shape())
-                        + "): the model has no parameter or buffer at that path");
-            }
-        }
-        for (Map.Entry<String, String> e : aliasToOwner.entrySet()) {
-            if (!modelPaths.contains(e.getKey())) {
-                problems.add("unexpected alias '" + e.getKey() + "' (of tensor '" + e.getValue() + "'): the model has no parameter at that path");
-            }
-        }
-
-        // 2. Group use sites that must end up as one Parameter: tied in the model, or one tensor in the file.
-        int[] parent = new int[uses.size()];
-        for (int i = 0; i < parent.length; i++) parent[i] = i;
-        Map<Parameter, Integer> firstUseOfParam = new IdentityHashMap<>();
-        Map<String, Integer> firstUseOfTensor = new HashMap<>();
-        for (int i = 0; i < uses.size(); i++) {
-            if (tensorOf[i] == null) continue;
-            Integer sameParam = firstUseOfParam.putIfAbsent(uses.get(i).parameter(), i);
-            if (sameParam != null) union(parent, i, sameParam);
-            Integer sameTensor = firstUseOfTensor.putIfAbsent(tensorOf[i], i);
-            if (sameTensor != null) union(parent, i, sameTensor);
-        }
-        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < uses.size(); i++) if (tensorOf[i] != null) groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(i);
-
-        // 3. Plan each group: one owner object, one value; check the group is consistent.
-        List<Runnable> actions = new ArrayList<>();
-        for (List<Integer> g : groups.values()) {
-            Parameter owner = uses.get(g.get(0)).parameter();
-            List<String> paths = new ArrayList<>();
-            boolean dtypesAgree = true;
-            for (int i : g) {
-                paths.add(uses.get(i).path());
-                dtypesAgree &= uses.get(i).parameter().dtype() == owner.dtype();
-            }
-            if (!dtypesAgree) {
-                List<String> described = new ArrayList<>();
-                for (int i : g) described.add(uses.get(i).path() + " (" + uses.get(i).parameter().dtype() + ")");
-                problems.add("the file stores " + paths + " as one tensor, but the model's parameters there have different dtypes "
-                        + described + ", so they cannot be tied");
-                continue;
-            }
-            Map<String, NDArray> values = new LinkedHashMap<>();
-            for (int i : g) values.computeIfAbsent(tensorOf[i], t -> convert(f.array(t), owner.dtype()));
-            NDArray value = values.values().iterator().next();
-            List<String> differing = new ArrayList<>();
-            for (Map.Entry<String, NDArray> e : values.entrySet()) if (!e.getValue().contentEquals(value)) differing.add(e.getKey());
-            if (!differing.isEmpty()) {
-                problems.add("the model ties " + paths + " (one parameter), but the file stores them as separate tensors "
-                        + values.keySet() + " whose values differ (" + differing + " differ from '" + values.keySet().iterator().next() + "')");
-                continue;
-            }
-            for (int i : g) {
-                if (uses.get(i).parameter() != owner) {
-                    String path = uses.get(i).path();
-                    actions.add(() -> model.tie(path, owner));
-                }
-            }
-            actions.add(() -> owner.set(value));
-        }
-        if (!problems.isEmpty()) {
-            throw new CheckpointException(file, problems.size() + (problems.size() == 1 ? " problem" : " problems") + " loading into "
-                    + model.describe() + "; the model was not changed", problems);
-        }
-
-        // 4. Only now change the model; every check that could fail has been made.
-        for (Runnable a : actions) a.run();
-        for (Runnable a : bufferActions) a.run();
-    }
-
-    private static int find(int[] parent, int i) {
-        while (parent[i] != i) i = parent[i] = parent[parent[i]];
-        return i;
-    }
-
-    private static void union(int[] parent, int a, int b) {
-        int ra = find(parent, a), rb = find(parent, b);
-        if (ra != rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
-
-    private static NDArray convert(NDArray a, DType dtype) {
-        return a.dtype() == dtype ? a : a.to(dtype);
+    public static LoadReport load(Block model, Path file, LoadOptions options) throws IOException {
+        return new CheckpointLoader(model, SafetensorsFile.read(file), options).run();
     }
 }

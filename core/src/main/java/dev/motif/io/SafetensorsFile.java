@@ -18,11 +18,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -104,6 +107,8 @@ public final class SafetensorsFile {
 
     /** Reads a whole file and validates header, layout and sizes; nothing is read lazily later. */
     public static SafetensorsFile read(Path file) throws CheckpointException, IOException {
+        // The JDK's read error for a directory ("Is a directory") does not say which path it was.
+        if (Files.isDirectory(file)) throw new CheckpointException(file, "is a directory, expected a .safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -431,6 +436,8 @@ public final class SafetensorsFile {
             }
         }
 
+        private static final SecureRandom RANDOM = new SecureRandom();
+
         private final Map<String, Entry> entries = new LinkedHashMap<>();
         private final Map<String, String> metadata = new TreeMap<>();
         Hook hook;
@@ -490,9 +497,10 @@ public final class SafetensorsFile {
             if (dir == null || !Files.isDirectory(dir)) {
                 throw new NoSuchFileException(file.toString(), null, "cannot write: directory " + dir + " does not exist");
             }
-            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            Path temp = newTemporary(dir, target);
             boolean done = false;
             try {
+                keepPermissions(target, temp);
                 try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                     ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
                     writeFully(ch, len);
@@ -520,6 +528,29 @@ public final class SafetensorsFile {
                     }
                 }
             }
+        }
+
+        /**
+         * A new empty file next to the target. Not Files.createTempFile, which makes it readable by
+         * the owner only: a new checkpoint gets the permissions any new file gets here (the umask's).
+         */
+        private static Path newTemporary(Path dir, Path target) throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                Path temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+                try {
+                    Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                    return temp;
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt == 100) throw e;
+                }
+            }
+        }
+
+        /** An existing file's permissions carry over to the one that replaces it. */
+        private static void keepPermissions(Path target, Path temp) throws IOException {
+            if (!Files.exists(target)) return;
+            PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+            if (from != null) Files.setPosixFilePermissions(temp, from.readAttributes().permissions());
         }
 
         private byte[] header(List<Entry> order) {

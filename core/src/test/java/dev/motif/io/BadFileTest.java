@@ -147,6 +147,12 @@ class BadFileTest {
     }
 
     @Test
+    void aDirectoryIsNamed() {
+        CheckpointException e = assertThrows(CheckpointException.class, () -> SafetensorsFile.read(dir));
+        assertEquals(dir + ": is a directory, expected a .safetensors file", e.getMessage());
+    }
+
+    @Test
     void headerPaddedWithSpacesIsFine() throws IOException {
         Path p = Raw.write(dir, "ok.safetensors", Raw.file("{" + entry("w", "F32", "[1]", 0, 4) + "}       ", Raw.f32(7)));
         assertEquals(7f, SafetensorsFile.read(p).array("w").f32()[0]);
@@ -179,7 +185,28 @@ class BadFileTest {
         aliasesRefused(motifFile("\"[1]\"", "1"), "'motif.aliases' is not a JSON object");
         aliasesRefused(motifFile("\"{\\\"b\\\":3}\"", "1"), "alias 'b'", "not a tensor name");
         aliasesRefused(motifFile("\"{\\\"a\\\":\\\"a\\\"}\"", "1"), "alias 'a'", "also the name of a stored tensor");
-        aliasesRefused(motifFile("\"{}\"", "2"), "motif.format is '2'");
+        aliasesRefused(motifFile("\"{}\"", "3"), "motif.format is '3'", "reads formats 1 and 2");
         assertEquals(java.util.Map.of(), Checkpoint.aliases(motifFile("\"{}\"", "1")));
+    }
+
+    @Test
+    void malformedTiesInFormatTwo() throws IOException {
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transfrom\\\":\\\"transpose\\\"}}\"", "2"),
+                "alias 'b'", "has a field 'transfrom'; a tie has only \"owner\" and \"transform\"");
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\"}}\"", "2"), "alias 'b'", "a tie needs a string \"owner\" (a tensor name) and a string \"transform\"");
+        aliasesRefused(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transform\\\":\\\"transpose\\\"}}\"", "1"), "alias 'b'", "not a tensor name");
+        aliasesRefused(motifFile("\"{\\\"b\\\":\\\"a\\\",\\\"c\\\":\\\"b\\\"}\"", "2"), "alias 'c' points at tensor 'b', which is not in the file");
+        assertEquals(java.util.List.of(new Alias("b", "a", "transpose", false)),
+                Checkpoint.ties(motifFile("\"{\\\"b\\\":{\\\"owner\\\":\\\"a\\\",\\\"transform\\\":\\\"transpose\\\"}}\"", "2")));
+    }
+
+    @Test
+    void anAliasThatIsAlsoStoredNeedsFormatTwo() throws IOException {
+        String header = "{\"__metadata__\":{\"motif.format\":\"%s\",\"motif.aliases\":\"{\\\"b\\\":\\\"a\\\",\\\"c\\\":\\\"b\\\"}\"},"
+                + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 4, 8) + "}";
+        SafetensorsFile v1 = SafetensorsFile.read(Raw.write(dir, "v1.safetensors", Raw.file(String.format(header, "1"), Raw.f32(1, 1))));
+        aliasesRefused(v1, "alias 'b' (of tensor 'a') is also the name of a stored tensor (format 1 stores each shared tensor once)");
+        SafetensorsFile v2 = SafetensorsFile.read(Raw.write(dir, "v2.safetensors", Raw.file(String.format(header, "2"), Raw.f32(1, 1))));
+        aliasesRefused(v2, "alias 'c' points at 'b', which is itself an alias (of 'a'); an alias must name the stored owner");
     }
 }

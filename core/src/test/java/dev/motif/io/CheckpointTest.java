@@ -117,7 +117,7 @@ class CheckpointTest {
         Checkpoint.save(new TiedNet(true, DType.F64, 1), p);
         SafetensorsFile f = SafetensorsFile.read(p);
         assertEquals(List.of("embed", "head.bias", "hidden.bias", "hidden.weight"), f.tensors().stream().map(TensorInfo::name).sorted().toList());
-        assertEquals("1", f.metadata().get("motif.format"));
+        assertEquals("2", f.metadata().get("motif.format"));
         assertEquals("{\"head.weight\":\"embed\"}", f.metadata().get("motif.aliases"));
         assertEquals(Map.of("embed", List.of("head.weight")), Checkpoint.aliases(f));
     }

@@ -2,6 +2,7 @@ package dev.motif.io;
 
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,8 +13,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -252,5 +256,20 @@ class SafetensorsFileTest {
         assertTrue(e.getMessage().contains("after tensor 'a'"));
         assertArrayEquals(before, Files.readAllBytes(p));
         assertEquals(List.of("keep.safetensors"), dirListing());
+    }
+
+    @Test
+    void aNewFileGetsTheUsualPermissionsAndARewrittenOneKeepsItsOwn() throws IOException {
+        Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"), "POSIX permissions");
+        Path plain = Files.createFile(dir.resolve("plain.txt")); // what the umask gives any new file
+        Path p = dir.resolve("new.safetensors");
+        SafetensorsFile.writer().add("w", NDArray.vector(1)).write(p);
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p));
+
+        Set<PosixFilePermission> groupReadable = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(p, groupReadable);
+        SafetensorsFile.writer().add("w", NDArray.vector(2)).write(p);
+        assertEquals(groupReadable, Files.getPosixFilePermissions(p));
+        assertEquals(2.0, SafetensorsFile.read(p).array("w").f64()[0]);
     }
 }
