@@ -121,6 +121,24 @@ public final class Losses {
         return crossEntropy(logits, labels, null, NO_IGNORE, Reduction.MEAN);
     }
 
+    /** {@link #crossEntropy(Tensor, int[])} with the labels as an I32 tensor [N] (what a PyTorch user passes). */
+    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        return crossEntropy(logits, labelsOf("crossEntropy", labels));
+    }
+
+    /** {@link #nll(Tensor, int[])} with the labels as an I32 tensor [N]. */
+    public static Tensor nll(Tensor logProbabilities, Tensor labels) {
+        return nll(logProbabilities, labelsOf("nll", labels));
+    }
+
+    /** The values of an I32 label tensor of rank 1, checked. */
+    private static int[] labelsOf(String loss, Tensor labels) {
+        if (labels.dtype() != dev.motif.array.DType.I32 || labels.rank() != 1) {
+            throw new IllegalArgumentException(loss + ": labels must be an I32 tensor [N] (NDArray.ofInts), got " + labels.dtype() + " " + Shapes.str(labels.shape()));
+        }
+        return labels.value().i32().clone();
+    }
+
     /** {@link #crossEntropy(Tensor, int[])} with a reduction: {@link Reduction#NONE} gives one value per row, [N]. */
     public static Tensor crossEntropy(Tensor logits, int[] labels, Reduction reduction) {
         return crossEntropy(logits, labels, null, NO_IGNORE, reduction);
