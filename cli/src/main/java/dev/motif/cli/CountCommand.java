@@ -1,12 +1,12 @@
 package dev.motif.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.array.DType;
 import dev.motif.array.NDArray;
 import dev.motif.autodiff.Tensor;
+import dev.motif.io.Format;
+import dev.motif.io.Json;
 import dev.motif.nn.SharingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,15 +107,15 @@ public final class CountCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("Input ").append(LayerLanguage.notation(b.inputShape())).append(" (model layout ")
                 .append(java.util.Arrays.toString(b.inputShape())).append(")\n");
-        sb.append(String.format(row, "#", "layer", "module", "output", "shared", "untied twin", "fully connected"));
+        sb.append(Format.of(row, "#", "layer", "module", "output", "shared", "untied twin", "fully connected"));
         for (int i = 0; i < rows.size(); i++) {
             SharingReport.Layer l = rows.get(i);
-            sb.append(String.format(row, i + 1, b.tokens().get(i), b.labels().get(i), LayerLanguage.notation(l.outputShape()),
+            sb.append(Format.of(row, i + 1, b.tokens().get(i), b.labels().get(i), LayerLanguage.notation(l.outputShape()),
                     n(l.uniqueParams()), n(l.untiedParams()), n(l.denseParams())));
         }
-        sb.append(String.format(row, "", "total", "", "", n(r.uniqueTotal()), n(r.untiedTotal()), n(r.denseTotal())));
+        sb.append(Format.of(row, "", "total", "", "", n(r.uniqueTotal()), n(r.untiedTotal()), n(r.denseTotal())));
         if (r.uniqueTotal() > 0) {
-            sb.append(String.format("  untied twin / shared = %.1fx, fully connected / shared = %.1fx%n",
+            sb.append(Format.of("  untied twin / shared = %.1fx, fully connected / shared = %.1fx%n",
                     (double) r.untiedTotal() / r.uniqueTotal(), (double) r.denseTotal() / r.uniqueTotal()));
         }
         return sb.toString();
@@ -146,17 +146,16 @@ public final class CountCommand implements Callable<Integer> {
     }
 
     static String tracedText(SharingReport.Layers r, SharingReport t) {
-        if (t == null) return String.format("  traced uses: not traced (a layer's output holds more than %,d values per input)%n", TRACE_LIMIT);
-        StringBuilder sb = new StringBuilder(String.format("  traced uses (one forward of a single input): %s values used %s%n", n(t.uniqueCount()),
-                t.usedCount() == t.uniqueCount() ? "once each" : String.format("%s times in all (%.1fx)", n(t.usedCount()), t.usedRatio())));
+        if (t == null) return Format.of("  traced uses: not traced (a layer's output holds more than %,d values per input)%n", TRACE_LIMIT);
+        StringBuilder sb = new StringBuilder(Format.of("  traced uses (one forward of a single input): %s values used %s%n", n(t.uniqueCount()),
+                t.usedCount() == t.uniqueCount() ? "once each" : Format.of("%s times in all (%.1fx)", n(t.usedCount()), t.usedRatio())));
         if (t.disagreements().isEmpty()) sb.append("  registered sites and traced uses agree\n");
         else for (String d : t.disagreements()) sb.append("  ").append(d).append('\n');
         return sb.toString();
     }
 
     static String toJson(LayerLanguage.Built b, SharingReport.Layers r, SharingReport traced) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.object();
         ObjectNode in = root.putObject("input");
         in.put("notation", LayerLanguage.notation(b.inputShape()));
         shape(in.putArray("shape"), b.inputShape());
@@ -187,7 +186,7 @@ public final class CountCommand implements Callable<Integer> {
             ArrayNode d = tr.putArray("disagreements");
             for (String s : traced.disagreements()) d.add(s);
         }
-        return mapper.writeValueAsString(root) + "\n";
+        return Json.pretty(root);
     }
 
     private static void shape(ArrayNode a, int[] s) {
@@ -195,6 +194,6 @@ public final class CountCommand implements Callable<Integer> {
     }
 
     private static String n(long v) {
-        return String.format("%,d", v);
+        return Format.grouped(v);
     }
 }

@@ -8,6 +8,7 @@ import dev.motif.fit.LevenbergMarquardt;
 import dev.motif.fit.Model;
 import dev.motif.fit.Models;
 import dev.motif.fit.ParameterSpec;
+import dev.motif.io.AtomicFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -187,7 +187,7 @@ public final class FitCommand implements Callable<Integer> {
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Files.writeString(json, outcome.json(), StandardCharsets.UTF_8);
+            AtomicFile.writeString(json, outcome.json());
             out.println("JSON written to " + json);
         }
         if (report != null) {

@@ -4,9 +4,9 @@ import dev.motif.fit.Comparison;
 import dev.motif.fit.Dataset;
 import dev.motif.fit.FitResult;
 import dev.motif.fit.GlobalFit;
+import dev.motif.io.AtomicFile;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ final class FitHtmlReport {
     static Path write(FitOutcome outcome, Path dir, String yName) throws IOException {
         Files.createDirectories(dir);
         Path index = dir.resolve("index.html");
-        Files.writeString(index, html(outcome, yName), StandardCharsets.UTF_8);
+        AtomicFile.writeString(index, html(outcome, yName));
         return index;
     }
 

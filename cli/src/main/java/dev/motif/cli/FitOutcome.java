@@ -1,8 +1,5 @@
 package dev.motif.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.fit.Comparison;
@@ -10,12 +7,13 @@ import dev.motif.fit.Dataset;
 import dev.motif.fit.FitResult;
 import dev.motif.fit.GlobalFit;
 import dev.motif.fit.LevenbergMarquardt;
+import dev.motif.io.Format;
+import dev.motif.io.Json;
 import dev.motif.train.ProgressListener;
 import dev.motif.train.Stage;
 import dev.motif.train.StageEnd;
 import dev.motif.train.StageProgress;
 
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -248,7 +246,7 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
     static String num(double v) {
         if (Double.isNaN(v)) return "-";
         if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(?=$|e)", "$1").replaceAll("\\.(?=$|e)", "");
+        return Format.significant(v, 6);
     }
 
     static String pValue(double p) {
@@ -259,8 +257,7 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
 
     /** The JSON document described in {@code motif fit --help}. */
     String json() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.object();
         FitResult r = result;
         root.put("model", fit.model().formula());
         ArrayNode ds = root.putArray("datasets");
@@ -336,11 +333,7 @@ record FitOutcome(GlobalFit fit, FitResult result, FitResult separate, Compariso
         } else if (compareNote != null) {
             root.putObject("compare").put("note", compareNote);
         }
-        try {
-            return mapper.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.pretty(root);
     }
 
     private static void estimate(ObjectNode n, double value, double err, String note) {

@@ -1,11 +1,11 @@
 package dev.motif.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.io.Alias;
 import dev.motif.io.Checkpoint;
+import dev.motif.io.Format;
+import dev.motif.io.Json;
 import dev.motif.io.SafetensorsFile;
 import dev.motif.io.TensorInfo;
 import picocli.CommandLine.Command;
@@ -73,14 +73,14 @@ public final class InspectCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(file).append('\n');
         String row = "  %-" + w + "s  %-5s  %-16s %12s%n";
-        sb.append(String.format(row, "name", "dtype", "shape", "bytes"));
+        sb.append(Format.of(row, "name", "dtype", "shape", "bytes"));
         long bytes = 0, elements = 0;
         for (TensorInfo t : tensors) {
-            sb.append(String.format(row, t.name(), t.dtype(), Arrays.toString(t.shape()), String.format("%,d", t.byteSize())));
+            sb.append(Format.of(row, t.name(), t.dtype(), Arrays.toString(t.shape()), Format.of("%,d", t.byteSize())));
             bytes += t.byteSize();
             elements += t.elementCount();
         }
-        sb.append(String.format("  %d tensors, %,d values, %,d bytes%n", tensors.size(), elements, bytes));
+        sb.append(Format.of("  %d tensors, %,d values, %,d bytes%n", tensors.size(), elements, bytes));
 
         sb.append('\n');
         if (ties.isEmpty()) {
@@ -118,8 +118,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     /** The JSON report: file, tensors, aliases (owner to alias names), ties (every alias with its transform) and metadata. */
     String toJson(SafetensorsFile f, List<Alias> ties) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("file", file.toString());
         ArrayNode tensors = root.putArray("tensors");
         for (TensorInfo t : f.tensors()) {
@@ -140,6 +139,6 @@ public final class InspectCommand implements Callable<Integer> {
         for (Alias a : ties) tl.addObject().put("path", a.path()).put("owner", a.owner()).put("transform", a.transform()).put("stored", a.stored());
         ObjectNode meta = root.putObject("metadata");
         f.metadata().forEach(meta::put);
-        return mapper.writeValueAsString(root) + "\n";
+        return Json.pretty(root);
     }
 }

@@ -1,7 +1,7 @@
 package dev.motif.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.motif.io.AtomicFile;
+import dev.motif.io.Json;
 import dev.motif.lab.Experiment;
 import dev.motif.lab.Experiments;
 import dev.motif.lab.Figure;
@@ -10,8 +10,8 @@ import dev.motif.lab.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -74,7 +75,7 @@ public final class LabCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (name == null) {
             o.println("Experiments (motif lab NAME):");
-            for (Experiment e : Experiments.all()) o.printf("  %-18s %s%n", e.name(), e.summary());
+            for (Experiment e : Experiments.all()) o.printf(Locale.ROOT, "  %-18s %s%n", e.name(), e.summary());
             o.flush();
             return 0;
         }
@@ -99,8 +100,8 @@ public final class LabCommand implements Callable<Integer> {
         String plot = report.figure() == null ? null : experiment.name() + ".svg";
         String markdown = report.toMarkdown(plot);
         Files.createDirectories(out);
-        if (plot != null) Files.writeString(out.resolve(plot), svg(report.figure()));
-        Files.writeString(out.resolve(experiment.name() + ".md"), markdown);
+        if (plot != null) AtomicFile.writeString(out.resolve(plot), svg(report.figure()));
+        AtomicFile.writeString(out.resolve(experiment.name() + ".md"), markdown);
         if (json != null) writeJson(json, report);
         o.print(markdown);
         o.println();
@@ -131,6 +132,6 @@ public final class LabCommand implements Callable<Integer> {
         root.put("data", report.data());
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n");
+        AtomicFile.writeString(file, Json.pretty(root));
     }
 }

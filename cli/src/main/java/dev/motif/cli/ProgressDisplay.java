@@ -1,5 +1,6 @@
 package dev.motif.cli;
 
+import dev.motif.io.Format;
 import dev.motif.train.Figure;
 import dev.motif.train.ProgressListener;
 import dev.motif.train.Stage;
@@ -145,8 +146,6 @@ public final class ProgressDisplay implements ProgressListener {
 
     /** m:ss below an hour, h:mm:ss above, {@code --:--} when unknown. */
     static String duration(double seconds) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) return "--:--";
-        long s = Math.round(seconds);
-        return s < 3600 ? String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60) : String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+        return Format.duration(seconds);
     }
 }

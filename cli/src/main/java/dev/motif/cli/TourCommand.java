@@ -6,6 +6,7 @@ import dev.motif.array.NDArray;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
 import dev.motif.io.Checkpoint;
+import dev.motif.io.Format;
 import dev.motif.io.SafetensorsFile;
 import dev.motif.lab.DataEfficiency;
 import dev.motif.lab.DnaMotif;
@@ -14,13 +15,13 @@ import dev.motif.lab.Experiment;
 import dev.motif.lab.Report;
 import dev.motif.lab.Settings;
 import dev.motif.lab.Symmetry;
+import dev.motif.nn.Block;
 import dev.motif.nn.Linear;
 import dev.motif.nn.Losses;
-import dev.motif.nn.Block;
 import dev.motif.nn.Parameter;
-import dev.motif.optim.SGD;
 import dev.motif.nn.ParameterUse;
 import dev.motif.nn.SharingReport;
+import dev.motif.optim.SGD;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +33,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -118,7 +120,7 @@ public final class TourCommand implements Callable<Integer> {
 
         heading("Sharing across experiments: a global fit");
         FitTourStep.run(out);
-        out.printf("%nTour finished in %.1f s.%n", (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "%nTour finished in %.1f s.%n", (System.nanoTime() - start) / 1e9);
         return 0;
     }
 
@@ -168,7 +170,7 @@ public final class TourCommand implements Callable<Integer> {
             for (int j = 0; j < 2; j++) {
                 Tensor window = image.slice(0, i, i + 2, 1).slice(1, j, j + 2, 1);
                 Tensor dot = window.mul(kernel).sum();
-                out.printf("  position (%d,%d): window %s . kernel = %s%n", i, j, grid(window.value()), num(dot.item()));
+                out.printf(Locale.ROOT, "  position (%d,%d): window %s . kernel = %s%n", i, j, grid(window.value()), num(dot.item()));
                 dots[2 * i + j] = dot;
                 windowSum = windowSum.add(window.value());
             }
@@ -226,7 +228,7 @@ public final class TourCommand implements Callable<Integer> {
         SharedLayerNet model = new SharedLayerNet(rng);
         out.println("  model: " + model.describe());
         out.println("  data: 64 inputs x ~ N(0, 1)^4, targets from a teacher network of the same form (seed " + seed + ")");
-        out.printf("  SGD with momentum 0.9, learning rate %s, %d full-batch steps%n", lr, iterations);
+        out.printf(Locale.ROOT, "  SGD with momentum 0.9, learning rate %s, %d full-batch steps%n", lr, iterations);
         // parameters() lists the shared layer's weight once: one update a step, with the sum of both sites' gradients.
         SGD opt = SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
 
@@ -236,13 +238,13 @@ public final class TourCommand implements Callable<Integer> {
             Tensor loss = Losses.mse(model.forward(x), y);
             last = loss.item();
             if (it == 0) first = last;
-            if (it % 100 == 0 || it == iterations) out.printf("  step %4d  loss %.6f%n", it, last);
+            if (it % 100 == 0 || it == iterations) out.printf(Locale.ROOT, "  step %4d  loss %.6f%n", it, last);
             if (it == iterations) break;
             loss.backward();
             opt.step();
         }
         check(last < first, "training should reduce the loss, but it went from " + first + " to " + last);
-        out.printf("  loss fell from %.6f to %.6f%n", first, last);
+        out.printf(Locale.ROOT, "  loss fell from %.6f to %.6f%n", first, last);
         return new Trained(model, x, first, last);
     }
 
@@ -260,7 +262,7 @@ public final class TourCommand implements Callable<Integer> {
                 "the report should count 25 unique values standing for 45, got " + r.uniqueCount() + ", " + r.nominalCount() + " and " + r.usedCount());
         Block twin = model.untie();
         double diff = maxAbsDiff(model, twin, trained.inputs());
-        out.printf("  untie(): a twin with every site its own copy, %,d parameters, max |output difference| = %s%n", twin.parameterCount(), num(diff));
+        out.printf(Locale.ROOT, "  untie(): a twin with every site its own copy, %,d parameters, max |output difference| = %s%n", twin.parameterCount(), num(diff));
         check(twin.parameterCount() == 45 && diff <= 1e-12, "the untied twin should hold 45 values and compute the same outputs, got "
                 + twin.parameterCount() + " and a difference of " + diff);
         return r;
@@ -278,17 +280,17 @@ public final class TourCommand implements Callable<Integer> {
         Tensor x = trained.inputs();
         Checkpoint.save(model, file);
         SafetensorsFile saved = SafetensorsFile.read(file);
-        out.printf("  saved %s (%,d bytes): %d tensors for %d use sites%n", file, Files.size(file), saved.tensors().size(),
+        out.printf(Locale.ROOT, "  saved %s (%,d bytes): %d tensors for %d use sites%n", file, Files.size(file), saved.tensors().size(),
                 model.parameterUses().size());
         for (Map.Entry<String, List<String>> a : Checkpoint.aliases(saved).entrySet()) {
             out.println("    " + a.getKey() + " stored once, also used as " + String.join(", ", a.getValue()));
         }
 
         SharedLayerNet fresh = new SharedLayerNet(new SplittableRandom(~seed));
-        out.printf("  fresh model before loading: max |output difference| = %.3g%n", maxAbsDiff(model, fresh, x));
+        out.printf(Locale.ROOT, "  fresh model before loading: max |output difference| = %.3g%n", maxAbsDiff(model, fresh, x));
         Checkpoint.load(fresh, file);
         double diff = maxAbsDiff(model, fresh, x);
-        out.printf("  after loading:              max |output difference| = %s%n", num(diff));
+        out.printf(Locale.ROOT, "  after loading:              max |output difference| = %s%n", num(diff));
         check(diff == 0, "outputs after loading differ from the saved model's by up to " + diff);
 
         for (String name : List.of("weight", "bias")) {
@@ -312,7 +314,7 @@ public final class TourCommand implements Callable<Integer> {
         Report r = experiment.run(new Settings(seed, 1, false, true, null), dev.motif.train.ProgressListener.NONE);
         for (String line : r.table().toMarkdown().split("\n")) out.println("  " + line);
         for (String f : r.findings()) out.println("  - " + f);
-        out.printf("  (%.1f s; the full version: motif lab %s)%n", (System.nanoTime() - t0) / 1e9, experiment.name());
+        out.printf(Locale.ROOT, "  (%.1f s; the full version: motif lab %s)%n", (System.nanoTime() - t0) / 1e9, experiment.name());
         out.flush();
         return r;
     }
@@ -364,6 +366,6 @@ public final class TourCommand implements Callable<Integer> {
     }
 
     private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format("%.4g", v);
+        return Format.compact(v);
     }
 }

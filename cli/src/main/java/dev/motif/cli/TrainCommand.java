@@ -1,7 +1,5 @@
 package dev.motif.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.motif.array.DType;
@@ -9,14 +7,17 @@ import dev.motif.data.FashionMnist;
 import dev.motif.data.ImageDataset;
 import dev.motif.data.Standardization;
 import dev.motif.data.TrainTest;
+import dev.motif.io.AtomicFile;
 import dev.motif.io.Checkpoint;
+import dev.motif.io.Format;
+import dev.motif.io.Json;
 import dev.motif.lab.SeedNets;
 import dev.motif.nn.Sequential;
 import dev.motif.optim.SGD;
 import dev.motif.train.EpochResult;
 import dev.motif.train.Metrics;
-import dev.motif.train.TrainResult;
 import dev.motif.train.Objectives;
+import dev.motif.train.TrainResult;
 import dev.motif.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -190,8 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private void writeJson(Path file, SeedNets.Arch a, DType dt, Source source, int nTrain, int nTest, long unique, long untied, TrainResult r)
             throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("arch", a.toString());
         root.put("dtype", dt.toString());
         root.put("seed", seed);
@@ -223,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, mapper.writeValueAsString(root) + "\n");
+        AtomicFile.writeString(file, Json.pretty(root));
     }
 
     private static void metrics(ObjectNode n, Metrics m) {
@@ -237,7 +237,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return Format.significant(v, 12);
     }
 
     static DType parseDType(String s) {

@@ -1,17 +1,18 @@
 package dev.motif.data;
 
+import dev.motif.io.AtomicFile;
+import dev.motif.io.Format;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -98,15 +99,15 @@ public final class IdxFile {
         }
         int magic = ByteBuffer.wrap(head).getInt();
         if (head[0] != 0 || head[1] != 0) {
-            throw new DataFormatException(source, String.format("wrong magic number: expected 0x0000TTRR (two zero bytes, a type code, the rank), found 0x%08X", magic));
+            throw new DataFormatException(source, String.format(java.util.Locale.ROOT, "wrong magic number: expected 0x0000TTRR (two zero bytes, a type code, the rank), found 0x%08X", magic));
         }
         IdxType type = IdxType.ofCode(head[2] & 0xFF);
         if (type == null) {
-            throw new DataFormatException(source, String.format("unsupported dtype code 0x%02X in magic number 0x%08X (supported: %s)",
+            throw new DataFormatException(source, Format.of("unsupported dtype code 0x%02X in magic number 0x%08X (supported: %s)",
                     head[2] & 0xFF, magic, supported()));
         }
         int rank = head[3] & 0xFF;
-        if (rank == 0) throw new DataFormatException(source, String.format("rank 0 in magic number 0x%08X: an IDX array needs at least one dimension", magic));
+        if (rank == 0) throw new DataFormatException(source, Format.of("rank 0 in magic number 0x%08X: an IDX array needs at least one dimension", magic));
         long headerBytes = 4 + 4L * rank;
         byte[] dimBytes = in.readNBytes(4 * rank);
         if (dimBytes.length < 4 * rank) {
@@ -140,7 +141,7 @@ public final class IdxFile {
 
     private static String supported() {
         StringBuilder sb = new StringBuilder();
-        for (IdxType t : IdxType.values()) sb.append(sb.length() == 0 ? "" : ", ").append(String.format("0x%02X %s", t.code(), t));
+        for (IdxType t : IdxType.values()) sb.append(sb.length() == 0 ? "" : ", ").append(Format.of("0x%02X %s", t.code(), t));
         return sb.toString();
     }
 
@@ -163,18 +164,16 @@ public final class IdxFile {
      */
     public IdxFile require(IdxType expectedType, int expectedRank) throws DataFormatException {
         if (type != expectedType || dims.length != expectedRank) {
-            throw new DataFormatException(source, String.format("wrong magic number: expected 0x%08X (%s, rank %d), found 0x%08X (%s, rank %d)",
+            throw new DataFormatException(source, String.format(java.util.Locale.ROOT, "wrong magic number: expected 0x%08X (%s, rank %d), found 0x%08X (%s, rank %d)",
                     expectedType.magic(expectedRank), expectedType, expectedRank, magic(), type, dims.length));
         }
         return this;
     }
 
-    /** Writes this array, gzipped or plain, through a temporary file so a failed write leaves no partial file. */
+    /** Writes this array, gzipped or plain, atomically ({@link AtomicFile}): a failed write leaves no partial file. */
     public void write(Path file, boolean gzip) throws IOException {
-        // A sibling created with the usual permissions (Files.createTempFile would make it owner-only).
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16);
+        AtomicFile.write(file, (ch, temp) -> {
+            try (OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                  OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
                 ByteBuffer header = ByteBuffer.allocate(4 + 4 * dims.length);
                 header.putInt(magic());
@@ -182,10 +181,7 @@ public final class IdxFile {
                 out.write(header.array());
                 out.write(data);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** The rows at {@code indices} along the first dimension, in that order (a subset of images or labels). */

@@ -63,7 +63,7 @@ public final class Checkpoint {
     public static final String OWNER_SUFFIX = "#owner";
     static final String FORMAT_VERSION = String.valueOf(MotifMetadata.CURRENT_FORMAT);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private Checkpoint() {}
 

@@ -25,7 +25,7 @@ final class MotifMetadata {
     static final String BUFFERS_KEY = "motif.buffers";
     static final int CURRENT_FORMAT = 2;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> TIE_FIELDS = Set.of("owner", "transform");
 
     /** 0 for a file without Motif metadata. */

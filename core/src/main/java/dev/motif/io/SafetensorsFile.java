@@ -1,8 +1,6 @@
 package dev.motif.io;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,15 +15,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -64,9 +56,7 @@ public final class SafetensorsFile {
     static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
     static final String METADATA_KEY = "__metadata__";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The safetensors dtypes Motif reads, with their size in bytes. */
     enum Kind {
@@ -436,8 +426,6 @@ public final class SafetensorsFile {
             }
         }
 
-        private static final SecureRandom RANDOM = new SecureRandom();
-
         private final Map<String, Entry> entries = new LinkedHashMap<>();
         private final Map<String, String> metadata = new TreeMap<>();
         Hook hook;
@@ -492,65 +480,16 @@ public final class SafetensorsFile {
             List<Entry> order = new ArrayList<>(entries.values());
             order.sort(Comparator.comparingInt((Entry e) -> -e.kind.bytes).thenComparing(Entry::name));
             byte[] header = header(order);
-            Path target = file.toAbsolutePath();
-            Path dir = target.getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw new NoSuchFileException(file.toString(), null, "cannot write: directory " + dir + " does not exist");
-            }
-            Path temp = newTemporary(dir, target);
-            boolean done = false;
-            try {
-                keepPermissions(target, temp);
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-                    writeFully(ch, len);
-                    writeFully(ch, ByteBuffer.wrap(header));
-                    for (Entry e : order) {
-                        writeData(ch, e);
-                        if (hook != null) hook.after(e.name, temp);
-                    }
-                    ch.force(true);
+            AtomicFile.write(file, (ch, temp) -> {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+                writeFully(ch, len);
+                writeFully(ch, ByteBuffer.wrap(header));
+                for (Entry e : order) {
+                    writeData(ch, e);
+                    if (hook != null) hook.after(e.name, temp);
                 }
                 if (hook != null) hook.after("sync", temp);
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("cannot write " + file + ": the file system cannot rename atomically", e);
-                }
-                done = true;
-                syncDirectory(dir);
-            } finally {
-                if (!done) {
-                    try {
-                        Files.deleteIfExists(temp);
-                    } catch (IOException ignored) {
-                        // the original failure matters more than a leftover temporary file
-                    }
-                }
-            }
-        }
-
-        /**
-         * A new empty file next to the target. Not Files.createTempFile, which makes it readable by
-         * the owner only: a new checkpoint gets the permissions any new file gets here (the umask's).
-         */
-        private static Path newTemporary(Path dir, Path target) throws IOException {
-            for (int attempt = 0; ; attempt++) {
-                Path temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
-                try {
-                    Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                    return temp;
-                } catch (FileAlreadyExistsException e) {
-                    if (attempt == 100) throw e;
-                }
-            }
-        }
-
-        /** An existing file's permissions carry over to the one that replaces it. */
-        private static void keepPermissions(Path target, Path temp) throws IOException {
-            if (!Files.exists(target)) return;
-            PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-            if (from != null) Files.setPosixFilePermissions(temp, from.readAttributes().permissions());
+            });
         }
 
         private byte[] header(List<Entry> order) {
@@ -601,15 +540,6 @@ public final class SafetensorsFile {
 
         private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
             while (b.hasRemaining()) ch.write(b);
-        }
-
-        /** Makes the rename itself durable where the platform allows it (not on Windows). */
-        private static void syncDirectory(Path dir) {
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // best effort: the data file itself was synced before the rename
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.motif.nn;
 import dev.motif.array.Shapes;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
+import dev.motif.io.Format;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -231,18 +232,18 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
         StringBuilder sb = new StringBuilder();
         sb.append("Sharing report: ").append(model).append('\n');
         String row = traced ? "  %-" + w + "s  %-14s %10s  %5s  %5s  %s%n" : "  %-" + w + "s  %-14s %10s  %5s  %s%n";
-        sb.append(traced ? String.format(row, "parameter", "shape", "size", "sites", "uses", "used at")
-                : String.format(row, "parameter", "shape", "size", "sites", "registered at"));
+        sb.append(traced ? Format.of(row, "parameter", "shape", "size", "sites", "uses", "used at")
+                : Format.of(row, "parameter", "shape", "size", "sites", "registered at"));
         for (Entry e : entries) {
-            String size = String.format("%,d", e.size()) + (e.frozen() ? "*" : "");
+            String size = Format.grouped(e.size()) + (e.frozen() ? "*" : "");
             sb.append(traced
-                    ? String.format(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), e.uses().size(), e.uses().isEmpty() ? "-" : grouped(e.uses()))
-                    : String.format(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), sitesText(e.sites())));
+                    ? Format.of(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), e.uses().size(), e.uses().isEmpty() ? "-" : grouped(e.uses()))
+                    : Format.of(row, e.name(), Shapes.str(e.shape()), size, e.sites().size(), sitesText(e.sites())));
         }
         if (entries.stream().anyMatch(Entry::frozen)) sb.append("  (* frozen: kept and saved, not trained)\n");
-        sb.append(String.format("  unique parameters: %,d; if every registered site had its own copy: %,d (%.2fx)%n", uniqueCount, nominalCount, ratio()));
+        sb.append(Format.of("  unique parameters: %,d; if every registered site had its own copy: %,d (%.2fx)%n", uniqueCount, nominalCount, ratio()));
         if (traced) {
-            sb.append(String.format("  if every use in the traced forward had its own copy: %,d (%.2fx)%n", usedCount, usedRatio()));
+            sb.append(Format.of("  if every use in the traced forward had its own copy: %,d (%.2fx)%n", usedCount, usedRatio()));
             if (disagreements.isEmpty()) sb.append("  registered sites and traced uses agree\n");
             else {
                 sb.append("  where registered sites and traced uses disagree:\n");
@@ -317,13 +318,13 @@ public record SharingReport(String model, List<Entry> entries, long uniqueCount,
             }
             String row = "  %3s  %-" + w + "s  %-" + sw + "s  %-" + sw + "s  %15s  %15s  %17s%n";
             StringBuilder sb = new StringBuilder("Parameters per layer: ").append(model).append('\n');
-            sb.append(String.format(row, "#", "layer", "input", "output", "shared (unique)", "untied", "fully connected"));
+            sb.append(Format.of(row, "#", "layer", "input", "output", "shared (unique)", "untied", "fully connected"));
             for (Layer l : layers) {
-                sb.append(String.format(row, l.index(), l.layer(), Shapes.str(l.inputShape()), Shapes.str(l.outputShape()),
-                        String.format("%,d", l.uniqueParams()), String.format("%,d", l.untiedParams()), String.format("%,d", l.denseParams())));
+                sb.append(Format.of(row, l.index(), l.layer(), Shapes.str(l.inputShape()), Shapes.str(l.outputShape()),
+                        Format.grouped(l.uniqueParams()), Format.grouped(l.untiedParams()), Format.grouped(l.denseParams())));
             }
-            sb.append(String.format(row, "", "total", "", "", String.format("%,d", uniqueTotal), String.format("%,d", untiedTotal),
-                    String.format("%,d", denseTotal)));
+            sb.append(Format.of(row, "", "total", "", "", Format.grouped(uniqueTotal), Format.grouped(untiedTotal),
+                    Format.grouped(denseTotal)));
             return sb.toString();
         }
 

@@ -1,5 +1,7 @@
 package dev.motif.train;
 
+import dev.motif.io.Format;
+
 import java.util.Locale;
 
 /**
@@ -26,7 +28,7 @@ public record Figure(String name, double value, boolean percent) {
 
     /** The value as shown: four decimals for moderate numbers, four significant digits otherwise. */
     public String formattedValue() {
-        if (percent) return String.format(Locale.ROOT, "%.1f%%", 100 * value);
+        if (percent) return Format.percent(value, 1);
         double a = Math.abs(value);
         if (!Double.isFinite(value)) return String.valueOf(value);
         return a == 0 || (a >= 1e-3 && a < 1e5) ? String.format(Locale.ROOT, "%.4f", value) : String.format(Locale.ROOT, "%.4g", value);
