@@ -982,13 +982,13 @@ public class Tensor {
     /** The elements at flat indices {@code index}, laid out in {@code shape} (an index may repeat). */
     public Tensor gatherFlat(int[] index, int... shape) {
         int[] in = shape();
-        return record("gatherFlat", Pooling.gatherFlat(value, index, shape), g -> new Tensor[] {g.scatterAddFlat(index, in)}, this);
+        return record("gatherFlat", value.gatherFlat(index, shape), g -> new Tensor[] {g.scatterAddFlat(index, in)}, this);
     }
 
     /** The adjoint of {@link #gatherFlat}: element k added at flat index {@code index[k]} of a zero tensor of {@code shape}. */
     public Tensor scatterAddFlat(int[] index, int... shape) {
         int[] in = shape();
-        return record("scatterAddFlat", Pooling.scatterAddFlat(value, index, shape), g -> new Tensor[] {g.gatherFlat(index, in)}, this);
+        return record("scatterAddFlat", value.scatterAddFlat(index, shape), g -> new Tensor[] {g.gatherFlat(index, in)}, this);
     }
 
     // ---------------------------------------------------------------- comparisons (no gradient)
