@@ -23,7 +23,7 @@ abstract class Elementwise {
     }
 
     static NDArray map(Unary op, NDArray x) {
-        Elementwise k = of(op.name().toLowerCase(), x);
+        Elementwise k = of(op.opName(), x);
         NDArray out = NDArray.zeros(x.dtype, x.shape);
         forRanges(x.size, (from, to) -> k.unary(op, x.data, out.data, from, to));
         return out;

@@ -345,6 +345,13 @@ public final class NDArray {
         NEG, ABS, EXP, LOG, LOG1P, SQRT, SIN, COS, TANH, SIGMOID, RELU, SOFTPLUS, GELU, SIGN, STEP,
         RECIPROCAL, SQUARE, NORMAL_CDF, NORMAL_PDF, ERF;
 
+        /** The name in messages, made once: every op passes it to its checks. */
+        private final String opName = name().toLowerCase();
+
+        String opName() {
+            return opName;
+        }
+
         double apply(double x) {
             switch (this) {
                 case NEG: return -x;
@@ -423,6 +430,9 @@ public final class NDArray {
     public enum Binary {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE;
 
+        /** The name in messages, made once: every op passes it to its checks. */
+        private final String opName = name().toLowerCase();
+
         double apply(double a, double b) {
             switch (this) {
                 case ADD: return a + b;
@@ -443,7 +453,7 @@ public final class NDArray {
         }
 
         String opName() {
-            return name().toLowerCase();
+            return opName;
         }
 
         /** Whether the op compares (EQ .. GE), giving 0 or 1: the ones I32 arrays take. */
@@ -505,7 +515,15 @@ public final class NDArray {
     // ---------------------------------------------------------------- reductions
 
     /** Reduction kinds along axes. */
-    public enum Reduce { SUM, MAX, MIN }
+    public enum Reduce {
+        SUM, MAX, MIN;
+
+        private final String opName = name().toLowerCase();
+
+        String opName() {
+            return opName;
+        }
+    }
 
     /** Reduces over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
     public NDArray reduce(Reduce kind, int[] axes, boolean keepDims) {

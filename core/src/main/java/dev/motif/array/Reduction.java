@@ -14,7 +14,7 @@ abstract class Reduction {
 
     /** Reduces {@code a} over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
     static NDArray reduce(Reduce kind, NDArray a, int[] axes, boolean keepDims) {
-        String op = kind.name().toLowerCase();
+        String op = kind.opName();
         NDArray.requireFloat(op, a);
         int[] shape = a.shape;
         int[] ax = Shapes.axes(op, axes, shape.length);

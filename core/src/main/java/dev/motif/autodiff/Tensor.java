@@ -503,7 +503,7 @@ public class Tensor {
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
         if (!dtype.isFloat()) return constant(value.to(dtype));
-        return record("to" + dtype, value.to(dtype), ElementwiseRules.TO, this);
+        return record(dtype == DType.F64 ? "toF64" : "toF32", value.to(dtype), ElementwiseRules.TO, this);
     }
 
     // ---------------------------------------------------------------- compositions
