@@ -49,7 +49,7 @@ final class MatMul {
         outShape[batch.length + 1] = n;
         NDArray out = NDArray.zeros(a.dtype(), outShape);
         // Offsets of each batch's matrix in x and y (0-stride where a batch axis broadcasts).
-        int[] bx = NDArray.broadcastStrides(batchX, batch.length), by = NDArray.broadcastStrides(batchY, batch.length);
+        int[] bx = Broadcast.strides(batchX, batch.length), by = Broadcast.strides(batchY, batch.length);
         int[] idx = new int[batch.length];
         int ox = 0, oy = 0;
         for (int t = 0; t < nb; t++) {

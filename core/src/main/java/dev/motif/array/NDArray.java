@@ -27,16 +27,21 @@ import java.util.Locale;
  * take it (reshape, permute, slice, indexSelect, gather, concat, stack, pad, where, comparisons,
  * copies, conversions with {@link #to}), and arithmetic and reductions refuse it in one line
  * ({@code "add: I32 holds indices; convert with to(F64)"}).
+ *
+ * <p>This class checks nothing it can leave to the kernels, and holds none of their loops: those
+ * are in package-private classes by family ({@code Elementwise}, {@code Broadcast},
+ * {@code Reduction}, {@code Layout}, {@code Indexing}, and {@code MatMul}, {@code Convolution},
+ * {@code Pooling}, {@code Windows}), each choosing its dtype's loops once per op.
  */
 public final class NDArray {
-    private final DType dtype;
-    private final int[] shape;
-    private final int size;
-    private final double[] d;
-    private final float[] f;
-    private final int[] ints;
+    final DType dtype;
+    final int[] shape;
+    final int size;
+    final double[] d;
+    final float[] f;
+    final int[] ints;
     /** The storage whichever its type (d, f or ints), for the kernels that only move elements. */
-    private final Object data;
+    final Object data;
     /** The array whose storage this one is: itself, or the source of a reshape (views share one version). */
     private final NDArray owner;
     /** In-place changes of the storage so far; read and bumped through {@link #owner}. */
@@ -340,6 +345,13 @@ public final class NDArray {
         NEG, ABS, EXP, LOG, LOG1P, SQRT, SIN, COS, TANH, SIGMOID, RELU, SOFTPLUS, GELU, SIGN, STEP,
         RECIPROCAL, SQUARE, NORMAL_CDF, NORMAL_PDF, ERF;
 
+        /** The name in messages, made once: every op passes it to its checks. */
+        private final String opName = name().toLowerCase();
+
+        String opName() {
+            return opName;
+        }
+
         double apply(double x) {
             switch (this) {
                 case NEG: return -x;
@@ -369,37 +381,7 @@ public final class NDArray {
 
     /** Applies a unary function to every element. */
     public NDArray map(Unary op) {
-        requireFloat(op.name().toLowerCase(), this);
-        NDArray out = zeros(dtype, shape);
-        forRanges(size, (from, to) -> {
-            if (d != null) {
-                double[] o = out.d;
-                switch (op) {
-                    case NEG: for (int i = from; i < to; i++) o[i] = -d[i]; break;
-                    // Math.max keeps NaN and gives +0 for -0 and negatives, as the definition above; unlike a
-                    // comparison it compiles without a branch, which on random signs mispredicts half the time.
-                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(d[i], 0.0); break;
-                    case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(d[i]); break;
-                    default: for (int i = from; i < to; i++) o[i] = op.apply(d[i]);
-                }
-            } else {
-                float[] o = out.f;
-                switch (op) {
-                    case NEG: for (int i = from; i < to; i++) o[i] = -f[i]; break;
-                    case RELU: for (int i = from; i < to; i++) o[i] = Math.max(f[i], 0f); break;
-                    default: for (int i = from; i < to; i++) o[i] = (float) op.apply(f[i]);
-                }
-            }
-        });
-        return out;
-    }
-
-    /**
-     * Runs {@code body} over {@code [0, n)}: at once for small n, else in chunks of {@link Parallel#GRAIN}
-     * elements (see {@link Parallel}). Each element is written by exactly one chunk.
-     */
-    private static void forRanges(int n, Parallel.Range body) {
-        Parallel.forRanges(n, Parallel.chunks(n, 1, Integer.MAX_VALUE), body);
+        return Elementwise.map(op, this);
     }
 
     /**
@@ -409,32 +391,7 @@ public final class NDArray {
      * this holds an infinity or a NaN (as PyTorch's {@code threshold_backward}).
      */
     public NDArray wherePositive(NDArray x) {
-        requireFloat("wherePositive", this);
-        if (dtype != x.dtype || !Arrays.equals(shape, x.shape)) {
-            throw new IllegalArgumentException("wherePositive: expected an array of the same dtype and shape as " + dtype + " "
-                    + Shapes.str(shape) + ", got " + x.dtype + " " + Shapes.str(x.shape));
-        }
-        NDArray out = zeros(dtype, shape);
-        // A branch-free mask from the bits (a compare-and-select on random signs mispredicts half the time):
-        // x > 0 exactly when its bits, read as a signed integer, lie in [1, bits of +infinity].
-        forRanges(size, (from, to) -> {
-            if (d != null) {
-                double[] xs = x.d, o = out.d;
-                for (int i = from; i < to; i++) {
-                    long b = Double.doubleToRawLongBits(xs[i]);
-                    long m = ~((b - 1) >> 63) & ~((0x7FF0000000000000L - b) >> 63);
-                    o[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(d[i]) & m);
-                }
-            } else {
-                float[] xs = x.f, o = out.f;
-                for (int i = from; i < to; i++) {
-                    int b = Float.floatToRawIntBits(xs[i]);
-                    int m = ~((b - 1) >> 31) & ~((0x7F800000 - b) >> 31);
-                    o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(f[i]) & m);
-                }
-            }
-        });
-        return out;
+        return Elementwise.wherePositive(this, x);
     }
 
     public NDArray neg() { return map(Unary.NEG); }
@@ -466,25 +423,15 @@ public final class NDArray {
      * leaves that side open, NaN stays NaN, and min > max gives max everywhere (as PyTorch).
      */
     public NDArray clamp(double min, double max) {
-        requireFloat("clamp", this);
-        if (Double.isNaN(min) || Double.isNaN(max)) {
-            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + ", max " + max);
-        }
-        NDArray out = zeros(dtype, shape);
-        forRanges(size, (from, to) -> {
-            if (d != null) {
-                for (int i = from; i < to; i++) out.d[i] = Math.min(Math.max(d[i], min), max);
-            } else {
-                float lo = (float) min, hi = (float) max;
-                for (int i = from; i < to; i++) out.f[i] = Math.min(Math.max(f[i], lo), hi);
-            }
-        });
-        return out;
+        return Elementwise.clamp(this, min, max);
     }
 
     /** Elementwise functions of two arguments. */
     public enum Binary {
         ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE;
+
+        /** The name in messages, made once: every op passes it to its checks. */
+        private final String opName = name().toLowerCase();
 
         double apply(double a, double b) {
             switch (this) {
@@ -506,211 +453,18 @@ public final class NDArray {
         }
 
         String opName() {
-            return name().toLowerCase();
+            return opName;
+        }
+
+        /** Whether the op compares (EQ .. GE), giving 0 or 1: the ones I32 arrays take. */
+        boolean isComparison() {
+            return ordinal() >= EQ.ordinal();
         }
     }
 
     /** Applies a binary function elementwise with NumPy broadcasting; on I32 arrays only the comparisons, which give 0 or 1. */
     public NDArray zip(Binary op, NDArray other) {
-        if (dtype == DType.I32 && other.dtype == DType.I32 && op.ordinal() >= Binary.EQ.ordinal()) {
-            return toF64().zip(op, other.toF64()).to(DType.I32); // exact: every int is a double
-        }
-        requireFloat(op.opName(), this);
-        requireFloat(op.opName(), other);
-        if (dtype != other.dtype) return toF64().zip(op, other.toF64()); // F32 with F64: in F64, as PyTorch promotes
-        if (Arrays.equals(shape, other.shape)) {
-            NDArray out = zeros(dtype, shape);
-            if (d != null) sameShape64(op, d, other.d, out.d);
-            else sameShape32(op, f, other.f, out.f);
-            return out;
-        }
-        int[] outShape = Shapes.broadcast(op.opName(), shape, other.shape);
-        NDArray out = zeros(dtype, outShape);
-        if (Arrays.equals(outShape, shape) && blockBroadcast(op, this, other, out, false)) return out;
-        if (Arrays.equals(outShape, other.shape) && blockBroadcast(op, other, this, out, true)) return out;
-        broadcastLoop(op, this, other, out);
-        return out;
-    }
-
-    /**
-     * The common broadcasts, fast: {@code small}'s non-unit axes form one contiguous block that
-     * matches {@code big}'s extents there (a scalar; a bias {@code (C)} against {@code (N, C)}; a
-     * per-channel {@code (C, 1, 1)} against {@code (N, C, H, W)}). Then {@code big} is
-     * {@code (outer, mid, inner)} and {@code small} a vector of length {@code mid}, and every run of
-     * {@code inner} elements meets one value of {@code small} (or, for {@code inner == 1}, every
-     * row of {@code mid} meets all of it). Returns false, doing nothing, for any other broadcast.
-     * {@code swap} computes {@code op(small, big)} instead of {@code op(big, small)}.
-     */
-    private static boolean blockBroadcast(Binary op, NDArray big, NDArray small, NDArray out, boolean swap) {
-        int r = big.shape.length, off = r - small.shape.length;
-        int first = -1, last = -1;
-        for (int i = 0; i < small.shape.length; i++) {
-            if (small.shape[i] != 1) {
-                if (first < 0) first = i + off;
-                last = i + off;
-            }
-        }
-        int mid = small.size, inner = 1;
-        if (first >= 0) {
-            for (int i = first; i <= last; i++) if (small.shape[i - off] != big.shape[i]) return false;
-            for (int i = last + 1; i < r; i++) inner *= big.shape[i];
-        } else {
-            inner = big.size; // a scalar: one run over everything
-        }
-        if (big.size == 0) return true;
-        int outer = big.size / (mid * inner);
-        if (inner == 1) {
-            for (int o = 0, p = 0; o < outer; o++, p += mid) {
-                if (big.d != null) rowVector64(op, big.d, p, small.d, out.d, mid, swap);
-                else rowVector32(op, big.f, p, small.f, out.f, mid, swap);
-            }
-        } else {
-            for (int o = 0, p = 0; o < outer; o++) {
-                for (int c = 0; c < mid; c++, p += inner) {
-                    if (big.d != null) rowScalar64(op, big.d, p, small.d[c], out.d, inner, swap);
-                    else rowScalar32(op, big.f, p, small.f[c], out.f, inner, swap);
-                }
-            }
-        }
-        return true;
-    }
-
-    /** o[p+i] = op(a[p+i], b[i]) (or op(b[i], a[p+i]) when swapped), i < n. */
-    private static void rowVector64(Binary op, double[] a, int p, double[] b, double[] o, int n, boolean swap) {
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[p + i] = a[p + i] + b[i]; break;
-            case MUL: for (int i = 0; i < n; i++) o[p + i] = a[p + i] * b[i]; break;
-            case SUB:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] - a[p + i];
-                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] - b[i];
-                break;
-            case DIV:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] / a[p + i];
-                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] / b[i];
-                break;
-            default:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = op.apply(b[i], a[p + i]);
-                else for (int i = 0; i < n; i++) o[p + i] = op.apply(a[p + i], b[i]);
-        }
-    }
-
-    private static void rowVector32(Binary op, float[] a, int p, float[] b, float[] o, int n, boolean swap) {
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[p + i] = a[p + i] + b[i]; break;
-            case MUL: for (int i = 0; i < n; i++) o[p + i] = a[p + i] * b[i]; break;
-            case SUB:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] - a[p + i];
-                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] - b[i];
-                break;
-            case DIV:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = b[i] / a[p + i];
-                else for (int i = 0; i < n; i++) o[p + i] = a[p + i] / b[i];
-                break;
-            default:
-                if (swap) for (int i = 0; i < n; i++) o[p + i] = (float) op.apply(b[i], a[p + i]);
-                else for (int i = 0; i < n; i++) o[p + i] = (float) op.apply(a[p + i], b[i]);
-        }
-    }
-
-    /** o[p+i] = op(a[p+i], s) (or op(s, a[p+i]) when swapped), i < n. */
-    private static void rowScalar64(Binary op, double[] a, int p, double s, double[] o, int n, boolean swap) {
-        switch (op) {
-            case ADD: for (int i = p; i < p + n; i++) o[i] = a[i] + s; break;
-            case MUL: for (int i = p; i < p + n; i++) o[i] = a[i] * s; break;
-            case SUB:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = s - a[i];
-                else for (int i = p; i < p + n; i++) o[i] = a[i] - s;
-                break;
-            case DIV:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = s / a[i];
-                else for (int i = p; i < p + n; i++) o[i] = a[i] / s;
-                break;
-            default:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = op.apply(s, a[i]);
-                else for (int i = p; i < p + n; i++) o[i] = op.apply(a[i], s);
-        }
-    }
-
-    private static void rowScalar32(Binary op, float[] a, int p, float s, float[] o, int n, boolean swap) {
-        switch (op) {
-            case ADD: for (int i = p; i < p + n; i++) o[i] = a[i] + s; break;
-            case MUL: for (int i = p; i < p + n; i++) o[i] = a[i] * s; break;
-            case SUB:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = s - a[i];
-                else for (int i = p; i < p + n; i++) o[i] = a[i] - s;
-                break;
-            case DIV:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = s / a[i];
-                else for (int i = p; i < p + n; i++) o[i] = a[i] / s;
-                break;
-            default:
-                if (swap) for (int i = p; i < p + n; i++) o[i] = (float) op.apply(s, a[i]);
-                else for (int i = p; i < p + n; i++) o[i] = (float) op.apply(a[i], s);
-        }
-    }
-
-    private static void sameShape64(Binary op, double[] a, double[] b, double[] o) {
-        int n = o.length;
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
-            case SUB: for (int i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
-            case MUL: for (int i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
-            case DIV: for (int i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
-            default: for (int i = 0; i < n; i++) o[i] = op.apply(a[i], b[i]);
-        }
-    }
-
-    private static void sameShape32(Binary op, float[] a, float[] b, float[] o) {
-        int n = o.length;
-        switch (op) {
-            case ADD: for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
-            case SUB: for (int i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
-            case MUL: for (int i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
-            case DIV: for (int i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
-            default: for (int i = 0; i < n; i++) o[i] = (float) op.apply(a[i], b[i]);
-        }
-    }
-
-    /** General broadcasting: walks the output, with stride 0 along broadcast axes. */
-    private static void broadcastLoop(Binary op, NDArray a, NDArray b, NDArray out) {
-        int[] os = out.shape;
-        int r = os.length;
-        int[] sa = broadcastStrides(a.shape, r);
-        int[] sb = broadcastStrides(b.shape, r);
-        int inner = r == 0 ? 1 : os[r - 1];
-        int ia = r == 0 ? 0 : sa[r - 1], ib = r == 0 ? 0 : sb[r - 1];
-        int[] idx = new int[r];
-        int outer = inner == 0 ? 0 : out.size / inner;
-        int pa = 0, pb = 0, po = 0;
-        for (int o = 0; o < outer; o++) {
-            if (out.d != null) {
-                double[] ad = a.d, bd = b.d, od = out.d;
-                for (int j = 0, xa = pa, xb = pb; j < inner; j++, xa += ia, xb += ib) od[po + j] = op.apply(ad[xa], bd[xb]);
-            } else {
-                float[] af = a.f, bf = b.f, of = out.f;
-                for (int j = 0, xa = pa, xb = pb; j < inner; j++, xa += ia, xb += ib) of[po + j] = (float) op.apply(af[xa], bf[xb]);
-            }
-            po += inner;
-            // advance the multi-index over all but the last axis
-            for (int ax = r - 2; ax >= 0; ax--) {
-                idx[ax]++;
-                pa += sa[ax];
-                pb += sb[ax];
-                if (idx[ax] < os[ax]) break;
-                pa -= sa[ax] * os[ax];
-                pb -= sb[ax] * os[ax];
-                idx[ax] = 0;
-            }
-        }
-    }
-
-    /** Strides of {@code shape} seen as a rank-{@code r} array broadcast against others: 0 along size-1 axes. */
-    static int[] broadcastStrides(int[] shape, int r) {
-        int[] st = Shapes.strides(shape);
-        int[] out = new int[r];
-        int off = r - shape.length;
-        for (int i = 0; i < shape.length; i++) out[i + off] = shape[i] == 1 ? 0 : st[i];
-        return out;
+        return Broadcast.zip(op, this, other);
     }
 
     public NDArray add(NDArray o) { return zip(Binary.ADD, o); }
@@ -745,266 +499,35 @@ public final class NDArray {
      * broadcast. Element moves only, so I32 too; F32 with F64 gives F64.
      */
     public static NDArray where(NDArray cond, NDArray a, NDArray b) {
-        DType common = DType.promote(a.dtype, b.dtype);
-        if (common == null) throw new IllegalArgumentException("where: dtypes " + a.dtype + " and " + b.dtype + " differ; convert one with to()");
-        if (a.dtype != b.dtype) return where(cond, a.to(common), b.to(common));
-        int[] s = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
-        NDArray c = cond.broadcastTo(s), x = a.broadcastTo(s), y = b.broadcastTo(s);
-        NDArray out = zeros(a.dtype, s);
-        for (int i = 0; i < out.size; i++) out.setFlat(i, c.getFlat(i) != 0 ? x.getFlat(i) : y.getFlat(i));
-        return out;
+        return Broadcast.where(cond, a, b);
     }
 
     /** This array repeated along broadcast axes to the given shape (itself if the shape is unchanged). */
     public NDArray broadcastTo(int... target) {
-        if (Arrays.equals(shape, target)) return this;
-        if (!Shapes.broadcastsTo(shape, target)) {
-            throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(shape) + " does not broadcast to " + Shapes.str(target));
-        }
-        // A copy, not 0 + x, so that -0.0 stays -0.0.
-        return strided(target.clone(), broadcastStrides(shape, target.length));
+        return Broadcast.broadcastTo(this, target);
     }
 
-    /** A new contiguous array of shape {@code os} whose element at index i reads this one at Σ iₖ·stridesₖ. */
-    private NDArray strided(int[] os, int[] strides) {
-        NDArray out = zeros(dtype, os);
-        int r = os.length;
-        if (out.size == 0) return out;
-        if (r == 0) {
-            System.arraycopy(data, 0, out.data, 0, 1);
-            return out;
-        }
-        if (transposeInTiles(os, strides, out)) return out;
-        // Row by row along the last axis, so the per-element work is a copy, a fill (a broadcast
-        // axis) or a strided gather, and the index carry runs once per row.
-        int inner = os[r - 1], step = strides[r - 1], rows = out.size / inner;
-        int[] idx = new int[r - 1];
-        int src = 0;
-        for (int row = 0, o = 0; row < rows; row++, o += inner) {
-            if (step == 1) System.arraycopy(data, src, out.data, o, inner);
-            else if (d != null) {
-                if (step == 0) Arrays.fill(out.d, o, o + inner, d[src]);
-                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.d[o + t] = d[sp];
-            } else if (f != null) {
-                if (step == 0) Arrays.fill(out.f, o, o + inner, f[src]);
-                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.f[o + t] = f[sp];
-            } else {
-                if (step == 0) Arrays.fill(out.ints, o, o + inner, ints[src]);
-                else for (int t = 0, sp = src; t < inner; t++, sp += step) out.ints[o + t] = ints[sp];
-            }
-            for (int ax = r - 2; ax >= 0; ax--) {
-                idx[ax]++;
-                src += strides[ax];
-                if (idx[ax] < os[ax]) break;
-                src -= strides[ax] * os[ax];
-                idx[ax] = 0;
-            }
-        }
-        return out;
-    }
-
-    /** Side of the square tiles of {@link #transposeInTiles}: 16 rows of 16 elements stay in L1 on both sides. */
-    private static final int TILE = 16;
-
-    /**
-     * The permutes that move the input's last axis away from the end (the locally connected
-     * layers' (N, K, P) -> (P, K, N), and their gradients) read one element per cache line when
-     * copied row by row: the output row's elements lie {@code step} apart in the input. When an
-     * output axis {@code j} reads the input with stride 1, each pair (axis j, last axis) is a 2-D
-     * transpose, done here in TILE×TILE tiles, so that every cache line read is used TILE times
-     * before it is evicted. Returns false, doing nothing, when there is no such axis or the
-     * arrays are small.
-     */
-    private boolean transposeInTiles(int[] os, int[] strides, NDArray out) {
-        int r = os.length;
-        if (r < 2 || out.size < 4096) return false;
-        int inner = os[r - 1], step = strides[r - 1];
-        if (step <= 1 || inner < TILE) return false;
-        int j = -1;
-        for (int k = r - 2; k >= 0; k--) {
-            if (strides[k] == 1 && os[k] >= TILE) {
-                j = k;
-                break;
-            }
-        }
-        if (j < 0) return false;
-        int[] outStrides = Shapes.strides(os);
-        int rowsJ = os[j], outStrideJ = outStrides[j];
-        // The other axes (all but j and the last), walked with an odometer.
-        int[] idx = new int[r];
-        int blocks = out.size / (rowsJ * inner);
-        int src = 0, dst = 0;
-        for (int b = 0; b < blocks; b++) {
-            for (int a0 = 0; a0 < rowsJ; a0 += TILE) {
-                int a1 = Math.min(a0 + TILE, rowsJ);
-                for (int t0 = 0; t0 < inner; t0 += TILE) {
-                    int t1 = Math.min(t0 + TILE, inner);
-                    for (int a = a0; a < a1; a++) {
-                        int o = dst + a * outStrideJ, i = src + a + t0 * step;
-                        if (d != null) for (int t = t0; t < t1; t++, i += step) out.d[o + t] = d[i];
-                        else if (f != null) for (int t = t0; t < t1; t++, i += step) out.f[o + t] = f[i];
-                        else for (int t = t0; t < t1; t++, i += step) out.ints[o + t] = ints[i];
-                    }
-                }
-            }
-            for (int ax = r - 2; ax >= 0; ax--) {
-                if (ax == j) continue;
-                idx[ax]++;
-                src += strides[ax];
-                dst += outStrides[ax];
-                if (idx[ax] < os[ax]) break;
-                src -= strides[ax] * os[ax];
-                dst -= outStrides[ax] * os[ax];
-                idx[ax] = 0;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Sums this array down to a shape it was broadcast from (the adjoint of {@link #broadcastTo}).
-     */
+    /** Sums this array down to a shape it was broadcast from (the adjoint of {@link #broadcastTo}). */
     public NDArray sumTo(int... target) {
-        requireFloat("sumTo", this);
-        if (Arrays.equals(shape, target)) return this;
-        if (!Shapes.broadcastsTo(target, shape)) {
-            throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
-        }
-        int lead = shape.length - target.length;
-        int[] axes = new int[shape.length];
-        int n = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (i < lead || (target[i - lead] == 1 && shape[i] != 1)) axes[n++] = i;
-        }
-        NDArray s = n == 0 ? this : sum(Arrays.copyOf(axes, n), true);
-        return s.reshape(target);
+        return Broadcast.sumTo(this, target);
     }
 
     // ---------------------------------------------------------------- reductions
 
     /** Reduction kinds along axes. */
-    public enum Reduce { SUM, MAX, MIN }
+    public enum Reduce {
+        SUM, MAX, MIN;
+
+        private final String opName = name().toLowerCase();
+
+        String opName() {
+            return opName;
+        }
+    }
 
     /** Reduces over {@code axes} (all axes when empty); keeps them as size 1 when {@code keepDims}. */
     public NDArray reduce(Reduce kind, int[] axes, boolean keepDims) {
-        String op = kind.name().toLowerCase();
-        requireFloat(op, this);
-        int[] ax = Shapes.axes(op, axes, shape.length);
-        if (kind != Reduce.SUM) {
-            for (int a : ax) {
-                if (shape[a] == 0) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shapes.str(shape) + " is empty");
-            }
-        }
-        int[] kept = shape.clone();
-        for (int a : ax) kept[a] = 1;
-        // Adjacent reduced axes are one axis of the product's length (a row-major reshape), so the
-        // bias gradient's (N, C, H, W) -> C is two passes, not three, and sums over H·W in one run.
-        boolean[] reduced = new boolean[shape.length];
-        for (int a : ax) reduced[a] = true;
-        int[] merged = new int[shape.length];
-        boolean[] mergedReduced = new boolean[shape.length];
-        int m = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (i > 0 && reduced[i] && reduced[i - 1]) {
-                merged[m - 1] *= shape[i];
-            } else {
-                merged[m] = shape[i];
-                mergedReduced[m++] = reduced[i];
-            }
-        }
-        NDArray cur = m == shape.length ? this : reshape(Arrays.copyOf(merged, m));
-        // One axis at a time, highest first, so every pass is an (outer, n, inner) loop.
-        for (int i = m - 1; i >= 0; i--) if (mergedReduced[i]) cur = cur.reduceAxis(kind, i);
-        if (ax.length == 0) cur = reduceAxisScalar(kind);
-        if (keepDims) return cur.reshape(kept);
-        return cur.reshape(Shapes.drop(shape, ax));
-    }
-
-    private NDArray reduceAxisScalar(Reduce kind) {
-        return scalar(dtype, getFlat(0)); // rank-0 input: nothing to reduce
-    }
-
-    private NDArray reduceAxis(Reduce kind, int axis) {
-        int n = shape[axis];
-        int inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = n * inner == 0 ? 0 : size / (n * inner);
-        if (n * inner == 0) {
-            outer = 1;
-            for (int i = 0; i < axis; i++) outer *= shape[i];
-        }
-        int[] os = shape.clone();
-        os[axis] = 1;
-        NDArray out = zeros(dtype, os);
-        if (kind == Reduce.SUM) {
-            sumAxis(outer, n, inner, out);
-            return out;
-        }
-        for (int o = 0; o < outer; o++) {
-            int base = o * n * inner;
-            for (int j = 0; j < inner; j++) {
-                double acc = getFlat(base + j);
-                for (int k = 0; k < n; k++) {
-                    double v = getFlat(base + k * inner + j);
-                    switch (kind) {
-                        case SUM: acc += v; break;
-                        case MAX: acc = (v > acc || Double.isNaN(v)) ? v : acc; break;
-                        default: acc = (v < acc || Double.isNaN(v)) ? v : acc;
-                    }
-                }
-                out.setFlat(o * inner + j, acc);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Sums this (outer, n, inner) array over n into {@code out} (outer, inner), in double. Walking
-     * k outside j reads the input in storage order instead of with stride {@code inner}; a
-     * contiguous run (inner = 1) is summed in four interleaved parts.
-     */
-    private void sumAxis(int outer, int n, int inner, NDArray out) {
-        // Rows of the output are independent: a large input with many of them is split by rows,
-        // and each output is summed by one chunk in one order.
-        Parallel.forRanges(outer, Parallel.chunks(outer, (long) n * inner, Integer.MAX_VALUE), (from, to) -> sumRows(from, to, n, inner, out));
-    }
-
-    private void sumRows(int from, int to, int n, int inner, NDArray out) {
-        double[] acc = new double[inner];
-        for (int o = from; o < to; o++) {
-            int base = o * n * inner;
-            if (inner == 1) {
-                // Four running sums, so that the adds do not wait on one another.
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                int k = 0;
-                if (d != null) {
-                    for (; k + 3 < n; k += 4) {
-                        a0 += d[base + k];
-                        a1 += d[base + k + 1];
-                        a2 += d[base + k + 2];
-                        a3 += d[base + k + 3];
-                    }
-                    for (; k < n; k++) a0 += d[base + k];
-                } else {
-                    for (; k + 3 < n; k += 4) {
-                        a0 += f[base + k];
-                        a1 += f[base + k + 1];
-                        a2 += f[base + k + 2];
-                        a3 += f[base + k + 3];
-                    }
-                    for (; k < n; k++) a0 += f[base + k];
-                }
-                acc[0] = (a0 + a1) + (a2 + a3);
-            } else {
-                Arrays.fill(acc, 0);
-                for (int k = 0, p = base; k < n; k++, p += inner) {
-                    if (d != null) for (int j = 0; j < inner; j++) acc[j] += d[p + j];
-                    else for (int j = 0; j < inner; j++) acc[j] += f[p + j];
-                }
-            }
-            if (out.d != null) System.arraycopy(acc, 0, out.d, o * inner, inner);
-            else for (int j = 0; j < inner; j++) out.f[o * inner + j] = (float) acc[j];
-        }
+        return Reduction.reduce(kind, this, axes, keepDims);
     }
 
     public NDArray sum(int[] axes, boolean keepDims) { return reduce(Reduce.SUM, axes, keepDims); }
@@ -1052,33 +575,8 @@ public final class NDArray {
 
     /** Index of the largest element along one axis (first one on ties), as an F64 array of indices. */
     public NDArray argmax(int axis, boolean keepDims) {
-        int a = Shapes.axis("argmax", axis, shape.length);
-        int n = shape[a];
-        if (n == 0) throw new IllegalArgumentException("argmax: axis " + a + " of shape " + Shapes.str(shape) + " is empty");
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = 1;
-        for (int i = 0; i < a; i++) outer *= shape[i];
-        int[] os = shape.clone();
-        os[a] = 1;
-        NDArray out = zeros(DType.F64, os);
-        for (int o = 0; o < outer; o++) {
-            for (int j = 0; j < inner; j++) {
-                int best = 0;
-                double bv = getFlat(o * n * inner + j);
-                for (int k = 1; k < n; k++) {
-                    double v = getFlat(o * n * inner + k * inner + j);
-                    if (v > bv || (Double.isNaN(v) && !Double.isNaN(bv))) {
-                        bv = v;
-                        best = k;
-                    }
-                }
-                out.setFlat(o * inner + j, best);
-            }
-        }
-        return keepDims ? out : out.reshape(Shapes.drop(os, new int[] {a}));
+        return Reduction.argmax(this, axis, keepDims);
     }
-
 
     // ---------------------------------------------------------------- shape
 
@@ -1111,24 +609,7 @@ public final class NDArray {
 
     /** Reorders the axes: output axis i is input axis {@code perm[i]}. */
     public NDArray permute(int... perm) {
-        int r = shape.length;
-        if (perm.length != r) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " for shape " + Shapes.str(shape));
-        boolean[] seen = new boolean[r];
-        boolean identity = true;
-        int[] p = new int[r];
-        for (int i = 0; i < r; i++) {
-            p[i] = Shapes.axis("permute", perm[i], r);
-            if (seen[p[i]]) throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " repeats an axis");
-            seen[p[i]] = true;
-            identity &= p[i] == i;
-        }
-        if (identity) return this;
-        int[] os = new int[r];
-        for (int i = 0; i < r; i++) os[i] = shape[p[i]];
-        int[] st = Shapes.strides(shape);
-        int[] srcStride = new int[r];
-        for (int i = 0; i < r; i++) srcStride[i] = st[p[i]];
-        return strided(os, srcStride);
+        return Layout.permute(this, perm);
     }
 
     /** Swaps two axes. */
@@ -1144,29 +625,7 @@ public final class NDArray {
 
     /** Elements {@code start, start+step, ...} below {@code end} along one axis. */
     public NDArray slice(int axis, int start, int end, int step) {
-        int a = Shapes.axis("slice", axis, shape.length);
-        int n = shape[a];
-        if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
-        if (start < 0) start += n;
-        if (end < 0) end += n;
-        if (start < 0 || start > n || end < start || end > n) {
-            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") is not within axis " + a + " of shape " + Shapes.str(shape));
-        }
-        int m = (end - start + step - 1) / step;
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = 1;
-        for (int i = 0; i < a; i++) outer *= shape[i];
-        int[] os = shape.clone();
-        os[a] = m;
-        NDArray out = zeros(dtype, os);
-        for (int o = 0; o < outer; o++) {
-            for (int k = 0; k < m; k++) {
-                int src = (o * n + start + k * step) * inner, dst = (o * m + k) * inner;
-                System.arraycopy(data, src, out.data, dst, inner);
-            }
-        }
-        return out;
+        return Layout.slice(this, axis, start, end, step);
     }
 
     /** {@code slice(axis, start, end, 1)}. */
@@ -1174,49 +633,9 @@ public final class NDArray {
         return slice(axis, start, end, 1);
     }
 
-    /** Joins arrays along an existing axis; every other extent must agree. */
+    /** Joins arrays along an existing axis; every other extent must agree (F32 with F64 joins in F64). */
     public static NDArray concat(int axis, NDArray... parts) {
-        if (parts.length == 0) throw new IllegalArgumentException("concat: no arrays given");
-        NDArray first = parts[0];
-        int r = first.shape.length;
-        int a = Shapes.axis("concat", axis, r);
-        int total = 0;
-        for (int p = 0; p < parts.length; p++) {
-            NDArray x = parts[p];
-            if (x.dtype != first.dtype) {
-                // F32 with F64 joins in F64 (as torch.cat promotes); I32 with a float type is refused
-                if (DType.promote(x.dtype, first.dtype) == null) {
-                    throw new IllegalArgumentException("concat: array " + p + " is " + x.dtype + ", array 0 is " + first.dtype + "; convert one with to()");
-                }
-                NDArray[] wide = new NDArray[parts.length];
-                for (int q = 0; q < parts.length; q++) wide[q] = parts[q].to(DType.F64);
-                return concat(axis, wide);
-            }
-            boolean ok = x.shape.length == r;
-            for (int i = 0; ok && i < r; i++) ok = i == a || x.shape[i] == first.shape[i];
-            if (!ok) {
-                throw new IllegalArgumentException("concat: along axis " + a + ", array " + p + " has shape " + Shapes.str(x.shape)
-                        + " but array 0 has " + Shapes.str(first.shape));
-            }
-            total += x.shape[a];
-        }
-        int[] os = first.shape.clone();
-        os[a] = total;
-        NDArray out = zeros(first.dtype, os);
-        int inner = 1;
-        for (int i = a + 1; i < r; i++) inner *= os[i];
-        int outer = 1;
-        for (int i = 0; i < a; i++) outer *= os[i];
-        int offset = 0;
-        for (NDArray x : parts) {
-            int block = x.shape[a] * inner;
-            for (int o = 0; o < outer; o++) {
-                int dst = o * total * inner + offset;
-                System.arraycopy(x.data, o * block, out.data, dst, block);
-            }
-            offset += block;
-        }
-        return out;
+        return Layout.concat(axis, parts);
     }
 
     /** Stacks arrays of one shape along a new axis. */
@@ -1258,63 +677,14 @@ public final class NDArray {
 
     /** Pads with a constant: {@code widths[i] = {before, after}} for axis i (fewer rows pad the leading axes not at all). */
     public NDArray pad(int[][] widths, double value) {
-        int r = shape.length;
-        if (widths.length > r) throw new IllegalArgumentException("pad: " + widths.length + " pad widths for rank " + r);
-        int[] before = new int[r], os = shape.clone();
-        int off = r - widths.length;
-        for (int i = 0; i < widths.length; i++) {
-            if (widths[i].length != 2 || widths[i][0] < 0 || widths[i][1] < 0) {
-                throw new IllegalArgumentException("pad: widths for axis " + (i + off) + " must be {before, after} >= 0, got " + Arrays.toString(widths[i]));
-            }
-            before[i + off] = widths[i][0];
-            os[i + off] += widths[i][0] + widths[i][1];
-        }
-        NDArray out = full(dtype, value, os);
-        copyInto(out, before);
-        return out;
+        return Layout.pad(this, widths, value);
     }
 
-    /** Writes this array into {@code dst} at the given per-axis offsets. */
-    private void copyInto(NDArray dst, int[] offsets) {
-        int r = shape.length;
-        if (size == 0) return;
-        int inner = r == 0 ? 1 : shape[r - 1];
-        int[] dstStrides = Shapes.strides(dst.shape);
-        int[] idx = new int[r];
-        for (int src = 0; src < size; src += inner) {
-            int dpos = 0;
-            for (int i = 0; i < r; i++) dpos += (idx[i] + offsets[i]) * dstStrides[i];
-            System.arraycopy(data, src, dst.data, dpos, inner);
-            for (int ax = r - 2; ax >= 0; ax--) {
-                if (++idx[ax] < shape[ax]) break;
-                idx[ax] = 0;
-            }
-        }
-    }
+    // ---------------------------------------------------------------- indexing
 
     /** Picks the slices at {@code indices} along one axis (an index may repeat). */
     public NDArray indexSelect(int axis, int[] indices) {
-        int a = Shapes.axis("indexSelect", axis, shape.length);
-        int n = shape[a];
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = 1;
-        for (int i = 0; i < a; i++) outer *= shape[i];
-        int[] os = shape.clone();
-        os[a] = indices.length;
-        NDArray out = zeros(dtype, os);
-        for (int k = 0; k < indices.length; k++) {
-            if (indices[k] < 0 || indices[k] >= n) {
-                throw new IndexOutOfBoundsException("indexSelect: index " + indices[k] + " at position " + k + " is out of range for axis " + a + " of shape " + Shapes.str(shape));
-            }
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int k = 0; k < indices.length; k++) {
-                int src = (o * n + indices[k]) * inner, dst = (o * indices.length + k) * inner;
-                System.arraycopy(data, src, out.data, dst, inner);
-            }
-        }
-        return out;
+        return Indexing.indexSelect(this, axis, indices);
     }
 
     /**
@@ -1322,32 +692,7 @@ public final class NDArray {
      * with slice k of this array added at position {@code indices[k]} (repeats accumulate).
      */
     public NDArray scatterAdd(int axis, int[] indices, int n) {
-        requireFloat("scatterAdd", this);
-        int a = Shapes.axis("scatterAdd", axis, shape.length);
-        if (shape[a] != indices.length) {
-            throw new IllegalArgumentException("scatterAdd: " + indices.length + " indices for axis " + a + " of shape " + Shapes.str(shape));
-        }
-        int inner = 1;
-        for (int i = a + 1; i < shape.length; i++) inner *= shape[i];
-        int outer = 1;
-        for (int i = 0; i < a; i++) outer *= shape[i];
-        int[] os = shape.clone();
-        os[a] = n;
-        NDArray out = zeros(dtype, os);
-        int m = indices.length;
-        for (int k = 0; k < m; k++) {
-            if (indices[k] < 0 || indices[k] >= n) {
-                throw new IndexOutOfBoundsException("scatterAdd: index " + indices[k] + " at position " + k + " is out of range [0, " + n + ")");
-            }
-        }
-        for (int o = 0; o < outer; o++) {
-            for (int k = 0; k < m; k++) {
-                int src = (o * m + k) * inner, dst = (o * n + indices[k]) * inner;
-                if (d != null) for (int j = 0; j < inner; j++) out.d[dst + j] += d[src + j];
-                else for (int j = 0; j < inner; j++) out.f[dst + j] += f[src + j];
-            }
-        }
-        return out;
+        return Indexing.scatterAdd(this, axis, indices, n);
     }
 
     /**
@@ -1361,11 +706,7 @@ public final class NDArray {
      * }</pre>
      */
     public NDArray gather(int axis, NDArray index) {
-        int a = Shapes.axis("gather", axis, shape.length);
-        checkIndexShape("gather", a, index, shape, null);
-        NDArray out = zeros(dtype, index.shape);
-        indexWalk("gather", a, index, shape, index.shape, (src, dst) -> out.copyElement(dst, this, src));
-        return out;
+        return Indexing.gather(this, axis, index);
     }
 
     /**
@@ -1376,89 +717,26 @@ public final class NDArray {
      * The adjoint of {@link #gather}: {@code zeros.scatterAdd(axis, index, g)} is gather's gradient.
      */
     public NDArray scatterAdd(int axis, NDArray index, NDArray src) {
-        requireFloat("scatterAdd", this);
-        requireFloat("scatterAdd", src);
-        int a = Shapes.axis("scatterAdd", axis, shape.length);
-        if (src.dtype != dtype) {
-            throw new IllegalArgumentException("scatterAdd: dtypes " + dtype + " and " + src.dtype + " of the array and the source differ; convert one with to()");
-        }
-        checkIndexShape("scatterAdd", a, index, shape, src.shape);
-        NDArray out = copy();
-        if (d != null) indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.d[dst] += src.d[s]);
-        else indexWalk("scatterAdd", a, index, shape, src.shape, (dst, s) -> out.f[dst] += src.f[s]);
-        return out;
+        return Indexing.scatterAdd(this, axis, index, src);
     }
 
-    private void copyElement(int at, NDArray from, int src) {
-        if (d != null) d[at] = from.d[src];
-        else if (f != null) f[at] = from.f[src];
-        else ints[at] = from.ints[src];
+    /** An array of the given shape whose element k is this array's element at flat index {@code index[k]} (an index may repeat). */
+    public NDArray gatherFlat(int[] index, int... shape) {
+        return Indexing.gatherFlat(this, index, shape);
     }
 
     /**
-     * The index of a gather or scatter: I32, of the rank of {@code target}, no larger than it along
-     * the axes other than {@code axis}, and no larger than {@code source} (when given) along any.
+     * The adjoint of {@link #gatherFlat}: a zero array of the given shape with element k of this
+     * array added at flat index {@code index[k]} (repeats accumulate); how a max pool's gradient
+     * reaches the positions of its maxima.
      */
-    private static void checkIndexShape(String op, int axis, NDArray index, int[] target, int[] source) {
-        if (index.dtype != DType.I32) {
-            throw new IllegalArgumentException(op + ": the index must be I32, got " + index.dtype + " " + Shapes.str(index.shape) + "; convert it with to(I32)");
-        }
-        String of = source == null ? "the input " + Shapes.str(target) : "the array " + Shapes.str(target) + " and the source " + Shapes.str(source);
-        if (index.rank() != target.length || (source != null && source.length != target.length)) {
-            throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " must have the rank of " + of);
-        }
-        for (int d = 0; d < target.length; d++) {
-            if ((d != axis && index.shape[d] > target[d]) || (source != null && index.shape[d] > source[d])) {
-                throw new IllegalArgumentException(op + ": the index " + Shapes.str(index.shape) + " is larger than " + of + " along axis " + d);
-            }
-        }
-    }
-
-    /** A position in the target and the same multi-index's position in the source (or the output of a gather). */
-    private interface IndexVisitor {
-        void visit(int target, int source);
-    }
-
-    /**
-     * Walks every element of {@code index} in order: its multi-index, with the entry itself in
-     * place of the coordinate along {@code axis}, addresses an element of {@code target}; the
-     * multi-index as it is addresses one of {@code source}. An entry out of [0, target[axis]) is an
-     * error naming its value and position.
-     */
-    private static void indexWalk(String op, int axis, NDArray index, int[] target, int[] source, IndexVisitor body) {
-        int r = target.length, n = target[axis];
-        int[] ts = Shapes.strides(target), ss = Shapes.strides(source), is = index.shape, idx = new int[r];
-        int[] ix = index.ints;
-        int base = 0, src = 0; // target offset without the axis coordinate; source offset
-        for (int k = 0; k < ix.length; k++) {
-            int v = ix[k];
-            if (v < 0 || v >= n) {
-                throw new IndexOutOfBoundsException(op + ": index " + v + " at position " + Arrays.toString(idx) + " is out of range for axis "
-                        + axis + " of size " + n + " (shape " + Shapes.str(target) + ")");
-            }
-            body.visit(base + v * ts[axis], src);
-            for (int d = r - 1; d >= 0; d--) {
-                idx[d]++;
-                src += ss[d];
-                if (d != axis) base += ts[d];
-                if (idx[d] < is[d]) break;
-                src -= ss[d] * is[d];
-                if (d != axis) base -= ts[d] * is[d];
-                idx[d] = 0;
-            }
-        }
+    public NDArray scatterAddFlat(int[] index, int... shape) {
+        return Indexing.scatterAddFlat(this, index, shape);
     }
 
     /** Rows of the identity: {@code [labels.length, classes]} with a one at each label. */
     public static NDArray oneHot(DType dtype, int[] labels, int classes) {
-        NDArray out = zeros(dtype, labels.length, classes);
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("oneHot: label " + labels[i] + " at position " + i + " is not in [0, " + classes + ")");
-            }
-            out.setFlat(i * classes + labels[i], 1);
-        }
-        return out;
+        return Indexing.oneHot(dtype, labels, classes);
     }
 
     // ---------------------------------------------------------------- linear algebra

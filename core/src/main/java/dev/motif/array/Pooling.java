@@ -2,9 +2,9 @@ package dev.motif.array;
 
 /**
  * Max and average pooling over 2-D windows. Max pooling also returns the position of every
- * window's maximum, and its gradient is one of two flat-index routings, {@link #gatherFlat} and
- * its adjoint {@link #scatterAddFlat}; average pooling is linear, and its gradient is its adjoint
- * {@link #avgPool2dAdjoint}.
+ * window's maximum, and its gradient is one of two flat-index routings, {@link NDArray#gatherFlat}
+ * and its adjoint {@link NDArray#scatterAddFlat}; average pooling is linear, and its gradient is
+ * its adjoint {@link #avgPool2dAdjoint}.
  *
  * <p>Geometry is PyTorch's ({@code ceil_mode = false}, dilation 1): an input {@code (N, C, H, W)}
  * gives {@code (N, C, outH, outW)} with {@code out = (in + 2·padding − kernel) / stride + 1}, and
@@ -14,12 +14,12 @@ package dev.motif.array;
  *
  * <p>The maximum of a window is its first maximal element in row-major window order (a NaN
  * counts as maximal, and the first NaN wins), and the returned index is that element's flat
- * index in the input. Routing the output gradient back through {@link #scatterAddFlat} sends all
+ * index in the input. Routing the output gradient back through {@link NDArray#scatterAddFlat} sends all
  * of it to that one element per window: away from ties, exactly the derivative of the maximum.
  *
  * <pre>{@code
  * Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);   // (N, C, H/2, W/2) and argmax
- * NDArray dx = Pooling.scatterAddFlat(dy, p.argmax(), x.shape()); // the gradient of a sum against dy
+ * NDArray dx = dy.scatterAddFlat(p.argmax(), x.shape());           // the gradient of a sum against dy
  * }</pre>
  */
 public final class Pooling {
@@ -289,53 +289,6 @@ public final class Pooling {
                     }
                 }
             }
-        }
-    }
-
-    /** An array of the given shape whose element k is {@code x}'s element at flat index {@code index[k]}. */
-    public static NDArray gatherFlat(NDArray x, int[] index, int... shape) {
-        NDArray.requireFloat("gatherFlat", x);
-        if (Shapes.size(shape) != index.length) {
-            throw new IllegalArgumentException("gatherFlat: " + index.length + " indices do not fill shape " + Shapes.str(shape));
-        }
-        NDArray out = NDArray.zeros(x.dtype(), shape);
-        int n = x.size();
-        for (int k = 0; k < index.length; k++) checkIndex("gatherFlat", index[k], k, n, x.shape());
-        if (x.dtype() == DType.F32) {
-            float[] s = x.f32(), o = out.f32();
-            for (int k = 0; k < index.length; k++) o[k] = s[index[k]];
-        } else {
-            double[] s = x.f64(), o = out.f64();
-            for (int k = 0; k < index.length; k++) o[k] = s[index[k]];
-        }
-        return out;
-    }
-
-    /**
-     * The adjoint of {@link #gatherFlat}: a zero array of the given shape with element k of
-     * {@code x} added at flat index {@code index[k]} (repeated indices accumulate).
-     */
-    public static NDArray scatterAddFlat(NDArray x, int[] index, int... shape) {
-        NDArray.requireFloat("scatterAddFlat", x);
-        if (x.size() != index.length) {
-            throw new IllegalArgumentException("scatterAddFlat: " + index.length + " indices for " + x.size() + " values of shape " + Shapes.str(x.shape()));
-        }
-        NDArray out = NDArray.zeros(x.dtype(), shape);
-        int n = out.size();
-        for (int k = 0; k < index.length; k++) checkIndex("scatterAddFlat", index[k], k, n, shape);
-        if (x.dtype() == DType.F32) {
-            float[] s = x.f32(), o = out.f32();
-            for (int k = 0; k < index.length; k++) o[index[k]] += s[k];
-        } else {
-            double[] s = x.f64(), o = out.f64();
-            for (int k = 0; k < index.length; k++) o[index[k]] += s[k];
-        }
-        return out;
-    }
-
-    private static void checkIndex(String op, int i, int k, int n, int[] shape) {
-        if (i < 0 || i >= n) {
-            throw new IndexOutOfBoundsException(op + ": flat index " + i + " at position " + k + " is out of range for shape " + Shapes.str(shape));
         }
     }
 }

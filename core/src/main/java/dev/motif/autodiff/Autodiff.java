@@ -260,7 +260,7 @@ public final class Autodiff {
                 if (t.node == null) continue;
                 Tensor g = grads.get(t);
                 if (g == null) continue;
-                Tensor[] gi = applyBackward(t.node, g);
+                Tensor[] gi = applyBackward(t, g);
                 Tensor[] ins = t.node.inputs;
                 for (int k = 0; k < ins.length; k++) {
                     if (gi[k] == null || !ins[k].requiresGrad() || !leads.containsKey(ins[k])) continue;
@@ -273,13 +273,14 @@ public final class Autodiff {
         }
     }
 
-    private static Tensor[] applyBackward(Node node, Tensor g) {
-        node.checkVersions();
+    private static Tensor[] applyBackward(Tensor out, Tensor g) {
+        Node node = out.node;
+        node.checkVersions(out);
         Node[] running = IN_BACKWARD.get();
         Node outer = running[0];
         running[0] = node;
         try {
-            return node.backward.apply(g);
+            return node.backward.apply(g, out, node.inputs);
         } finally {
             running[0] = outer;
         }

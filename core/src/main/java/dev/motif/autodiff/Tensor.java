@@ -20,11 +20,17 @@ import java.util.List;
  * written with Tensor ops, so the gradients it returns are themselves differentiable:
  * {@code Autodiff.grad(y, xs, true)} gives tensors that can be differentiated again.
  *
- * <p>Only a handful of ops carry a hand-written backward rule (add, mul, div, neg, exp, log,
- * sin, cos, ..., sum, broadcast, matmul, reshape, permute, indexSelect, scatterAdd, concat, im2col/col2im,
- * conv2d and its two gradients);
- * the rest (sub, mean, variance, logsumexp, gelu, stack, slice, pad, ...) are compositions and
- * differentiate through them.
+ * <p>Only the primitives carry a hand-written backward rule, kept in tables by op family outside
+ * this API ({@code ElementwiseRules}, {@code ReductionRules}, {@code ShapeRules},
+ * {@code ProductRules}); each rule gets the output's gradient, the output and the inputs. They are
+ * add, mul, div, neg, pow, exp, log, log1p, sqrt, sin, cos, tanh, sigmoid, relu, softplus, abs,
+ * normalCdf, erf, where, to, sum, max/min, broadcastTo/sumTo, reshape, permute, concat, pad, the
+ * index ops (indexSelect, gather, gatherFlat and their scatters), matmul, im2col2d, conv2d,
+ * maxPool2d and avgPool2d, with the adjoints their rules need (the two convolution gradients,
+ * col2im, the pooling adjoint, scatterAddFlat, ReLU's mask), which are not public. Everything else
+ * (sub, square, rsub, rdiv, clamp, maximum, minimum, mean, variance, logsumexp, softmax, gelu,
+ * norm, slice, select, split, chunk, squeeze, stack, im2col1d, ...) is a composition and
+ * differentiates through them.
  *
  * <p>Dtypes follow PyTorch's rule for floating types: an elementwise op between an F32 and an
  * F64 tensor (add, sub, mul, div, pow, maximum, minimum, where, comparisons, concat and stack)
@@ -208,7 +214,7 @@ public class Tensor {
         boolean needs = false;
         for (Tensor t : inputs) needs |= t.requiresGrad();
         if (!needs) return new Tensor(out, false);
-        return new Tensor(out, true, new Node(op, inputs, backward));
+        return new Tensor(out, true, new Node(op, inputs, backward, out.version()));
     }
 
     private Tensor constLike(double v) {
@@ -223,50 +229,36 @@ public class Tensor {
         return a.dtype() != b.dtype() && DType.promote(a.dtype(), b.dtype()) != null;
     }
 
-    private static void sameDtype(String op, Tensor a, Tensor b) {
+    static void sameDtype(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ (shapes "
                     + Shapes.str(a.value.shape()) + " and " + Shapes.str(b.value.shape()) + "); convert one with to()");
         }
     }
 
-    // ---------------------------------------------------------------- primitives with backward rules
+    // ---------------------------------------------------------------- primitives, with their rules in *Rules by family
 
     public Tensor add(Tensor o) {
         if (mixedFloats(this, o)) return to(DType.F64).add(o.to(DType.F64));
-        Tensor a = this;
-        return record("add", value.add(o.value), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(o.shape())}, a, o);
+        return record("add", value.add(o.value), ElementwiseRules.ADD, this, o);
     }
 
     public Tensor mul(Tensor o) {
         if (mixedFloats(this, o)) return to(DType.F64).mul(o.to(DType.F64));
-        Tensor a = this;
-        return record("mul", value.mul(o.value), g -> new Tensor[] {
-                a.requiresGrad() ? g.mul(o).sumTo(a.shape()) : null,
-                o.requiresGrad() ? g.mul(a).sumTo(o.shape()) : null}, a, o);
+        return record("mul", value.mul(o.value), ElementwiseRules.MUL, this, o);
     }
 
     public Tensor div(Tensor o) {
         if (mixedFloats(this, o)) return to(DType.F64).div(o.to(DType.F64));
-        Tensor a = this;
-        return record("div", value.div(o.value), g -> {
-            Tensor ga = g.div(o);
-            return new Tensor[] {ga.sumTo(a.shape()), ga.mul(a).div(o).neg().sumTo(o.shape())};
-        }, a, o);
-    }
-
-    public Tensor neg() {
-        return record("neg", value.neg(), g -> new Tensor[] {g.neg()}, this);
+        return record("div", value.div(o.value), ElementwiseRules.DIV, this, o);
     }
 
     /** x^p for a constant exponent. */
     public Tensor pow(double p) {
-        Tensor a = this;
         if (p == 1) return this;
         if (p == 2) return mul(this);
-        // p·x^(p−1) would be 0·∞ = NaN at x = 0; x⁰ is constant, so its derivative is 0 everywhere.
-        if (p == 0) return record("pow", value.pow(0.0), g -> new Tensor[] {g.mul(0.0)}, a);
-        return record("pow", value.pow(p), g -> new Tensor[] {g.mul(a.pow(p - 1).mul(p))}, a);
+        if (p == 0) return record("pow", value.pow(0.0), ElementwiseRules.POW_ZERO, this);
+        return record("pow", value.pow(p), ElementwiseRules.pow(p), this);
     }
 
     /**
@@ -277,143 +269,88 @@ public class Tensor {
     public Tensor pow(Tensor y) {
         if (mixedFloats(this, y)) return to(DType.F64).pow(y.to(DType.F64));
         sameDtype("pow", this, y);
-        Tensor a = this;
-        NDArray out = value.pow(y.value);
-        Tensor[] self = new Tensor[1];
-        self[0] = record("pow", out, g -> new Tensor[] {
-                a.requiresGrad() ? g.mul(y).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.eq(0.0))).pow(y.sub(1.0))).sumTo(a.shape()) : null,
-                y.requiresGrad() ? g.mul(self[0]).mul(baseOneWhere(a, a.value.eq(0.0).mul(y.value.ge(0.0))).log()).sumTo(y.shape()) : null},
-                a, y);
-        return self[0];
-    }
-
-    /**
-     * {@code a} with 1 substituted where {@code mask} is set: evaluating y·x^(y−1) or log x there
-     * would give 0·∞ = NaN where the true derivative is 0. With a substituted constant every higher
-     * derivative stays finite too (a masked where after the fact would still send 0·∞ back). The
-     * mask must hold only where the base is 0: elsewhere the substitution would drop the base's
-     * part of the higher derivatives (∂²/∂x∂y of x^y at y = 0 is 1/x, not 1).
-     */
-    private static Tensor baseOneWhere(Tensor a, NDArray mask) {
-        if (mask.sum().item() == 0) return a;
-        return where(mask, a.constLike(1), a);
+        return record("pow", value.pow(y.value), ElementwiseRules.POW, this, y);
     }
 
     public Tensor exp() {
-        Tensor a = this;
-        Tensor[] self = new Tensor[1];
-        self[0] = record("exp", value.exp(), g -> new Tensor[] {g.mul(self[0])}, a);
-        return self[0];
+        return record("exp", value.exp(), ElementwiseRules.EXP, this);
     }
 
     public Tensor log() {
-        Tensor a = this;
-        return record("log", value.log(), g -> new Tensor[] {g.div(a)}, a);
+        return record("log", value.log(), ElementwiseRules.LOG, this);
     }
 
     public Tensor log1p() {
-        Tensor a = this;
-        return record("log1p", value.log1p(), g -> new Tensor[] {g.div(a.add(1.0))}, a);
+        return record("log1p", value.log1p(), ElementwiseRules.LOG1P, this);
     }
 
     public Tensor sqrt() {
-        Tensor[] self = new Tensor[1];
-        self[0] = record("sqrt", value.sqrt(), g -> new Tensor[] {g.div(self[0].mul(2.0))}, this);
-        return self[0];
+        return record("sqrt", value.sqrt(), ElementwiseRules.SQRT, this);
     }
 
     public Tensor sin() {
-        Tensor a = this;
-        return record("sin", value.sin(), g -> new Tensor[] {g.mul(a.cos())}, a);
+        return record("sin", value.sin(), ElementwiseRules.SIN, this);
     }
 
     public Tensor cos() {
-        Tensor a = this;
-        return record("cos", value.cos(), g -> new Tensor[] {g.mul(a.sin()).neg()}, a);
+        return record("cos", value.cos(), ElementwiseRules.COS, this);
     }
 
     public Tensor tanh() {
-        Tensor[] self = new Tensor[1];
-        self[0] = record("tanh", value.tanh(), g -> new Tensor[] {g.mul(self[0].mul(self[0]).neg().add(1.0))}, this);
-        return self[0];
+        return record("tanh", value.tanh(), ElementwiseRules.TANH, this);
     }
 
     public Tensor sigmoid() {
-        Tensor[] self = new Tensor[1];
-        self[0] = record("sigmoid", value.sigmoid(), g -> new Tensor[] {g.mul(self[0].mul(self[0].neg().add(1.0)))}, this);
-        return self[0];
+        return record("sigmoid", value.sigmoid(), ElementwiseRules.SIGMOID, this);
     }
 
     /** max(x, 0); the gradient at exactly 0 is 0, as in PyTorch. */
     public Tensor relu() {
-        Tensor a = this;
-        return record("relu", value.relu(), g -> new Tensor[] {reluGrad(g, a.value)}, a);
-    }
-
-    /**
-     * g where x > 0, else 0: ReLU's backward rule as one op (one pass, no mask array). Linear in
-     * g, so its own backward rule is itself with the same x.
-     */
-    private static Tensor reluGrad(Tensor g, NDArray x) {
-        return record("reluGrad", g.value.wherePositive(x), gg -> new Tensor[] {reluGrad(gg, x)}, g);
+        return record("relu", value.relu(), ElementwiseRules.RELU, this);
     }
 
     /** log(1 + eˣ), computed without overflow. */
     public Tensor softplus() {
-        Tensor a = this;
-        return record("softplus", value.softplus(), g -> new Tensor[] {g.mul(a.sigmoid())}, a);
+        return record("softplus", value.softplus(), ElementwiseRules.SOFTPLUS, this);
     }
 
     public Tensor abs() {
-        Tensor a = this;
-        return record("abs", value.abs(), g -> new Tensor[] {g.mul(constant(a.value.sign()))}, a);
+        return record("abs", value.abs(), ElementwiseRules.ABS, this);
     }
 
     /** Φ(x), the standard normal distribution function. */
     public Tensor normalCdf() {
-        Tensor a = this;
-        return record("normalCdf", value.map(NDArray.Unary.NORMAL_CDF),
-                g -> new Tensor[] {g.mul(a.mul(a).mul(-0.5).exp().mul(SpecialFunctions.INV_SQRT_2PI))}, a);
+        return record("normalCdf", value.map(NDArray.Unary.NORMAL_CDF), ElementwiseRules.NORMAL_CDF, this);
     }
 
     /** The error function. */
     public Tensor erf() {
-        Tensor a = this;
-        return record("erf", value.map(NDArray.Unary.ERF),
-                g -> new Tensor[] {g.mul(a.mul(a).neg().exp().mul(2 / Math.sqrt(Math.PI)))}, a);
+        return record("erf", value.map(NDArray.Unary.ERF), ElementwiseRules.ERF, this);
     }
 
     /** Elementwise choice with a constant condition (non-zero takes {@code a}); all three broadcast. */
     public static Tensor where(NDArray cond, Tensor a, Tensor b) {
         if (mixedFloats(a, b)) return where(cond, a.to(DType.F64), b.to(DType.F64));
         sameDtype("where", a, b);
-        NDArray c = cond;
-        return record("where", NDArray.where(c, a.value, b.value), g -> {
-            Tensor zero = constant(NDArray.zeros(g.dtype()));
-            return new Tensor[] {where(c, g, zero).sumTo(a.shape()), where(c, zero, g).sumTo(b.shape())};
-        }, a, b);
+        return record("where", NDArray.where(cond, a.value, b.value), ElementwiseRules.where(cond), a, b);
     }
 
     /** Repeats along broadcast axes to the given shape. */
     public Tensor broadcastTo(int... shape) {
         if (Arrays.equals(value.shape(), shape)) return this;
-        Tensor a = this;
-        return record("broadcastTo", value.broadcastTo(shape), g -> new Tensor[] {g.sumTo(a.shape())}, a);
+        return record("broadcastTo", value.broadcastTo(shape), ReductionRules.BROADCAST_TO, this);
     }
 
     /** Sums down to a shape this one broadcasts from (the adjoint of {@link #broadcastTo}). */
     public Tensor sumTo(int... shape) {
         if (Arrays.equals(value.shape(), shape)) return this;
-        Tensor a = this;
-        return record("sumTo", value.sumTo(shape), g -> new Tensor[] {g.broadcastTo(a.shape())}, a);
+        return record("sumTo", value.sumTo(shape), ReductionRules.SUM_TO, this);
     }
 
     /** Sum over the axes (all axes when none are given). */
     public Tensor sum(int[] axes, boolean keepDims) {
-        Tensor a = this;
         int[] ax = Shapes.axes("sum", axes, rank());
-        int[] keep = keptShape(ax);
-        return record("sum", value.sum(ax, keepDims), g -> new Tensor[] {g.reshape(keep).broadcastTo(a.shape())}, a);
+        return record("sum", value.sum(ax, keepDims), ReductionRules.sum(keptShape(ax)), this);
     }
 
     /** Sum of every element. */
@@ -432,16 +369,9 @@ public class Tensor {
     }
 
     private Tensor extremum(String op, int[] axes, boolean keepDims) {
-        Tensor a = this;
         int[] ax = Shapes.axes(op, axes, rank());
         NDArray kept = op.equals("max") ? value.max(ax, true) : value.min(ax, true);
-        int[] keep = kept.shape();
-        NDArray out = keepDims ? kept : kept.reshape(dropped(ax));
-        return record(op, out, g -> {
-            NDArray hit = a.value.eq(kept);
-            Tensor share = constant(hit.div(hit.sum(ax, true)));
-            return new Tensor[] {g.reshape(keep).mul(share)};
-        }, a);
+        return record(op, keepDims ? kept : kept.reshape(dropped(ax)), ReductionRules.extremum(ax, kept), this);
     }
 
     /** Matrix product (NumPy semantics: 1-D operands promoted, batch axes broadcast). */
@@ -467,22 +397,14 @@ public class Tensor {
      */
     public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) {
         sameDtype("matmul", this, o);
-        Tensor a = this;
-        boolean ta = transposeThis, tb = transposeOther;
-        // C = op(A)·op(B): for each of the four cases, dA and dB in the stored layouts of A and B.
-        return record("matmul", value.matmul(o.value, ta, tb), g -> new Tensor[] {
-                a.requiresGrad() ? (ta ? (tb ? o.matmul(g, true, true) : o.matmul(g, false, true))
-                                     : (tb ? g.matmul(o, false, false) : g.matmul(o, false, true))).sumTo(a.shape()) : null,
-                o.requiresGrad() ? (tb ? (ta ? g.matmul(a, true, true) : g.matmul(a, true, false))
-                                     : (ta ? a.matmul(g, false, false) : a.matmul(g, true, false))).sumTo(o.shape()) : null}, a, o);
+        return record("matmul", value.matmul(o.value, transposeThis, transposeOther), ProductRules.matmul(transposeThis, transposeOther), this, o);
     }
 
     /** The same values with another shape (one extent may be -1). */
     public Tensor reshape(int... shape) {
-        Tensor a = this;
         NDArray out = value.reshape(shape);
         if (Arrays.equals(out.shape(), value.shape())) return this;
-        return record("reshape", out, g -> new Tensor[] {g.reshape(a.shape())}, a);
+        return record("reshape", out, ShapeRules.RESHAPE, this);
     }
 
     /** Reorders axes: output axis i is input axis {@code perm[i]}. */
@@ -490,20 +412,19 @@ public class Tensor {
         NDArray out = value.permute(perm);
         int[] inv = new int[perm.length];
         for (int i = 0; i < perm.length; i++) inv[Shapes.axis("permute", perm[i], perm.length)] = i;
-        return record("permute", out, g -> new Tensor[] {g.permute(inv)}, this);
+        return record("permute", out, ShapeRules.permute(inv), this);
     }
 
     /** The slices at {@code indices} along an axis (indices may repeat: an embedding lookup). */
     public Tensor indexSelect(int axis, int[] indices) {
         int ax = Shapes.axis("indexSelect", axis, rank());
-        int n = shape(ax);
-        return record("indexSelect", value.indexSelect(ax, indices), g -> new Tensor[] {g.scatterAdd(ax, indices, n)}, this);
+        return record("indexSelect", value.indexSelect(ax, indices), ShapeRules.indexSelect(ax, indices), this);
     }
 
     /** Adds slice k at position {@code indices[k]} of a zero tensor with extent n along the axis. */
     public Tensor scatterAdd(int axis, int[] indices, int n) {
         int ax = Shapes.axis("scatterAdd", axis, rank());
-        return record("scatterAdd", value.scatterAdd(ax, indices, n), g -> new Tensor[] {g.indexSelect(ax, indices)}, this);
+        return record("scatterAdd", value.scatterAdd(ax, indices, n), ShapeRules.scatterAdd(ax, indices), this);
     }
 
     /**
@@ -518,10 +439,7 @@ public class Tensor {
      */
     public Tensor gather(int axis, Tensor index) {
         int ax = Shapes.axis("gather", axis, rank());
-        int[] in = shape();
-        DType dt = dtype();
-        return record("gather", value.gather(ax, index.value), g -> new Tensor[] {
-                constant(NDArray.zeros(dt, in)).scatterAdd(ax, index, g), null}, this, index);
+        return record("gather", value.gather(ax, index.value), ShapeRules.gather(ax), this, index);
     }
 
     /**
@@ -532,18 +450,7 @@ public class Tensor {
      */
     public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
         int ax = Shapes.axis("scatterAdd", axis, rank());
-        int[] srcShape = src.shape();
-        return record("scatterAdd", value.scatterAdd(ax, index.value, src.value), g -> new Tensor[] {
-                g, null, src.requiresGrad() ? g.gather(ax, index).padTo(srcShape) : null}, this, index, src);
-    }
-
-    /** This tensor padded with zeros at the end of each axis up to {@code target}. */
-    private Tensor padTo(int[] target) {
-        int[] s = shape();
-        if (Arrays.equals(s, target)) return this;
-        int[][] widths = new int[s.length][];
-        for (int i = 0; i < s.length; i++) widths[i] = new int[] {0, target[i] - s[i]};
-        return pad(widths, 0);
+        return record("scatterAdd", value.scatterAdd(ax, index.value, src.value), ShapeRules.scatterAddIndexed(ax), this, index, src);
     }
 
     /** Joins tensors along an existing axis. */
@@ -558,88 +465,35 @@ public class Tensor {
         NDArray[] vals = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) vals[i] = parts[i].value;
         NDArray out = NDArray.concat(axis, vals);
-        int ax = Shapes.axis("concat", axis, out.rank());
-        return record("concat", out, g -> {
-            Tensor[] gs = new Tensor[parts.length];
-            int start = 0;
-            for (int i = 0; i < parts.length; i++) {
-                int len = parts[i].shape(ax);
-                gs[i] = g.slice(ax, start, start + len, 1);
-                start += len;
-            }
-            return gs;
-        }, parts);
+        return record("concat", out, ShapeRules.concat(Shapes.axis("concat", axis, out.rank())), parts);
     }
 
     /**
      * Sliding 2-D windows as columns: (N, C, H, W) to (N, C·kh·kw, outH·outW), as PyTorch's
      * unfold. A convolution is this followed by one matrix product with the kernel; the
-     * gradient is {@link #col2im2d}, which sums what every window position sends back.
+     * gradient is its adjoint col2im, which sums what every window position sends back.
      */
     public Tensor im2col2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
-        NDArray out = Windows.im2col2d(value, kh, kw, sh, sw, ph, pw, dh, dw); // validates the rank first
-        int h = shape(2), w = shape(3);
-        return record("im2col2d", out,
-                g -> new Tensor[] {g.col2im2d(h, w, kh, kw, sh, sw, ph, pw, dh, dw)}, this);
-    }
-
-    /** The adjoint of {@link #im2col2d}: columns back to an (N, C, h, w) image, overlaps summed. */
-    public Tensor col2im2d(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
-        return record("col2im2d", Windows.col2im2d(value, h, w, kh, kw, sh, sw, ph, pw, dh, dw),
-                g -> new Tensor[] {g.im2col2d(kh, kw, sh, sw, ph, pw, dh, dw)}, this);
+        NDArray out = Windows.im2col2d(value, kh, kw, sh, sw, ph, pw, dh, dw);
+        return record("im2col2d", out, ProductRules.im2col2d(new ProductRules.Window(kh, kw, sh, sw, ph, pw, dh, dw)), this);
     }
 
     /** Sliding 1-D windows as columns: (N, C, L) to (N, C·k, outL). */
     public Tensor im2col1d(int k, int stride, int padding, int dilation) {
         NDArray out = Windows.im2col1d(value, k, stride, padding, dilation);
-        int len = shape(2);
-        return record("im2col1d", out,
-                g -> new Tensor[] {g.col2im1d(len, k, stride, padding, dilation)}, this);
-    }
-
-    /** The adjoint of {@link #im2col1d}. */
-    public Tensor col2im1d(int length, int k, int stride, int padding, int dilation) {
-        return record("col2im1d", Windows.col2im1d(value, length, k, stride, padding, dilation),
-                g -> new Tensor[] {g.im2col1d(k, stride, padding, dilation)}, this);
+        return record("im2col1d", out, ProductRules.im2col1d(new ProductRules.Window(1, k, 1, stride, 0, padding, 1, dilation)), this);
     }
 
     /**
      * 2-D convolution (cross-correlation, as PyTorch's {@code conv2d}) of this (N, C, H, W) input
      * with a kernel (O, C/groups, kh, kw), zero padding the same on both sides of an axis. Computed
      * one image at a time ({@link Convolution}), without unfolding the whole batch; its gradients
-     * are {@link #conv2dInputGrad} and {@link #conv2dWeightGrad}, ops of the same family, so it
-     * differentiates to any order.
+     * in the input and in the kernel are ops of the same family, so it differentiates to any order.
      */
     public Tensor conv2d(Tensor w, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         sameDtype("conv2d", this, w);
-        Tensor x = this;
         NDArray out = Convolution.conv2d(value, w.value, sh, sw, ph, pw, dh, dw, groups);
-        int h = shape(2), wd = shape(3), kh = w.shape(2), kw = w.shape(3);
-        return record("conv2d", out, g -> new Tensor[] {
-                x.requiresGrad() ? conv2dInputGrad(g, w, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
-                w.requiresGrad() ? conv2dWeightGrad(x, g, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, x, w);
-    }
-
-    /** The gradient of {@link #conv2d} in its input: {@code gy} (N, O, outH, outW) back to (N, C, h, wd) (a transposed convolution). */
-    public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int h, int wd, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
-        sameDtype("conv2dInputGrad", gy, w);
-        NDArray out = Convolution.conv2dInputGrad(gy.value, w.value, h, wd, sh, sw, ph, pw, dh, dw, groups);
-        int kh = w.shape(2), kw = w.shape(3);
-        // Linear in gy and in w: <ḡ, inputGrad(gy, w)> = <conv2d(ḡ, w), gy> = <weightGrad(ḡ, gy), w>.
-        return record("conv2dInputGrad", out, g -> new Tensor[] {
-                gy.requiresGrad() ? g.conv2d(w, sh, sw, ph, pw, dh, dw, groups) : null,
-                w.requiresGrad() ? conv2dWeightGrad(g, gy, kh, kw, sh, sw, ph, pw, dh, dw, groups) : null}, gy, w);
-    }
-
-    /** The gradient of {@link #conv2d} in its kernel: (O, C/groups, kh, kw), summed over images and positions. */
-    public static Tensor conv2dWeightGrad(Tensor x, Tensor gy, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
-        sameDtype("conv2dWeightGrad", x, gy);
-        NDArray out = Convolution.conv2dWeightGrad(x.value, gy.value, kh, kw, sh, sw, ph, pw, dh, dw, groups);
-        int h = x.shape(2), wd = x.shape(3);
-        // <ḡ, weightGrad(x, gy)> = <inputGrad(gy, ḡ), x> = <conv2d(x, ḡ), gy>.
-        return record("conv2dWeightGrad", out, g -> new Tensor[] {
-                x.requiresGrad() ? conv2dInputGrad(gy, g, h, wd, sh, sw, ph, pw, dh, dw, groups) : null,
-                gy.requiresGrad() ? x.conv2d(g, sh, sw, ph, pw, dh, dw, groups) : null}, x, gy);
+        return record("conv2d", out, ProductRules.conv2d(new ProductRules.Conv(sh, sw, ph, pw, dh, dw, groups)), this, w);
     }
 
     /**
@@ -649,14 +503,18 @@ public class Tensor {
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
         if (!dtype.isFloat()) return constant(value.to(dtype));
-        DType from = dtype();
-        return record("to" + dtype, value.to(dtype), g -> new Tensor[] {g.to(from)}, this);
+        return record(dtype == DType.F64 ? "toF64" : "toF32", value.to(dtype), ElementwiseRules.TO, this);
     }
 
     // ---------------------------------------------------------------- compositions
 
     public Tensor sub(Tensor o) {
         return add(o.neg());
+    }
+
+    /** −x. A primitive rather than mul(−1): sub is add(neg), and traces (SharingReport) then read "neg", not a product with a constant. */
+    public Tensor neg() {
+        return record("neg", value.neg(), ElementwiseRules.NEG, this);
     }
 
     public Tensor add(double s) {
@@ -709,11 +567,9 @@ public class Tensor {
     public Tensor clamp(Double min, Double max) {
         if (min == null && max == null) throw new IllegalArgumentException("clamp: give min, max or both (both were null)");
         double lo = min == null ? Double.NEGATIVE_INFINITY : min, hi = max == null ? Double.POSITIVE_INFINITY : max;
-        Tensor a = this;
-        return record("clamp", value.clamp(lo, hi), g -> {
-            NDArray inside = a.value.ge(lo).mul(a.value.le(hi));
-            return new Tensor[] {where(inside, g, constant(NDArray.zeros(g.dtype())))};
-        }, a);
+        NDArray clamped = value.clamp(lo, hi);
+        // x inside the bounds (included), the clamped constant outside: where's gradient is then PyTorch's.
+        return where(value.ge(lo).mul(value.le(hi)), this, constant(clamped));
     }
 
     /** {@code clamp(min, null)}: max(x, min). */
@@ -798,25 +654,16 @@ public class Tensor {
         int[] ax = Shapes.axes("norm", axes, rank());
         if (p == 1) return abs().sum(ax, keepDims);
         if (p == Double.POSITIVE_INFINITY) return abs().max(ax, keepDims);
-        int[] keep = keptShape(ax), in = shape();
-        if (p == 0) {
-            return record("norm", value.ne(NDArray.zeros(dtype())).sum(ax, keepDims), g -> new Tensor[] {g.mul(0.0).reshape(keep).broadcastTo(in)}, this);
-        }
-        NDArray n = p == 2 ? value.mul(value).sum(ax, true).sqrt() : value.abs().pow(p).sum(ax, true).pow(1 / p);
-        Tensor a = this;
-        Tensor[] self = new Tensor[1];
-        self[0] = record("norm", keepDims ? n : n.reshape(dropped(ax)), g -> {
-            // d‖x‖/dx = sgn(x)·|x|^(p−1) / ‖x‖^(p−1). A zero norm is replaced by 1 (x is all zeros there,
-            // so the gradient is 0, as PyTorch's), and a zero element's base by 1 (sgn(0) = 0 makes it 0),
-            // so that no 0·∞ reaches this or any higher derivative.
-            NDArray zeroNorm = n.eq(0.0);
-            Tensor norm = where(zeroNorm, constLike(1), self[0].reshape(keep));
-            if (p == 2) return new Tensor[] {a.mul(g.reshape(keep).div(norm))};
-            Tensor base = where(a.value.eq(0.0), constLike(1), a.abs());
-            Tensor direction = constant(a.value.sign()).mul(base.pow(p - 1));
-            return new Tensor[] {direction.mul(g.reshape(keep).div(norm.pow(p - 1)))};
-        }, a);
-        return self[0];
+        if (p == 0) return pow(0.0).mul(constant(value.ne(NDArray.zeros(dtype())))).sum(ax, keepDims); // x⁰ is flat: gradient 0
+        // A zero element's term is the constant 0 (its base replaced by 1 first), and a zero sum's root
+        // the constant 0: the gradient is then PyTorch's there (0), and no 0·∞ reaches any derivative.
+        NDArray zero = value.eq(0.0);
+        Tensor terms = p == 2 ? square() : where(zero, constLike(0), where(zero, constLike(1), abs()).pow(p));
+        Tensor s = terms.sum(ax, true);
+        NDArray zeroSum = s.value.eq(0.0);
+        Tensor safe = where(zeroSum, constLike(1), s);
+        Tensor n = where(zeroSum, constLike(0), p == 2 ? safe.sqrt() : safe.pow(1 / p));
+        return keepDims ? n : n.reshape(dropped(ax));
     }
 
     /** The Euclidean norm of all elements, a scalar. */
@@ -938,57 +785,35 @@ public class Tensor {
 
     /** Pads with a constant: {@code widths[i] = {before, after}} for the last {@code widths.length} axes. */
     public Tensor pad(int[][] widths, double value) {
-        NDArray out = this.value.pad(widths, value);
-        int off = rank() - widths.length;
-        Tensor a = this;
-        return record("pad", out, g -> {
-            Tensor r = g;
-            for (int i = 0; i < widths.length; i++) r = r.slice(off + i, widths[i][0], widths[i][0] + a.shape(off + i), 1);
-            return new Tensor[] {r};
-        }, a);
+        return record("pad", this.value.pad(widths, value), ShapeRules.pad(widths), this);
     }
 
     // ---------------------------------------------------------------- pooling
 
     /**
      * 2-D max pooling of {@code (N, C, H, W)} with −∞ padding (see {@link Pooling#maxPool2d}). Each
-     * window's gradient goes to its first maximal element: the backward pass is
-     * {@link #scatterAddFlat} of the output gradient to those positions, linear in it, so second
+     * window's gradient goes to its first maximal element: the backward pass is a
+     * scatterAddFlat of the output gradient to those positions, linear in it, so second
      * derivatives through a max pool are exact away from ties.
      */
     public Tensor maxPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {
         Pooling.MaxPool p = Pooling.maxPool2d(value, kh, kw, sh, sw, ph, pw);
-        int[] in = shape();
-        return record("maxPool2d", p.values(), g -> new Tensor[] {g.scatterAddFlat(p.argmax(), in)}, this);
+        return record("maxPool2d", p.values(), ProductRules.maxPool2d(p.argmax()), this);
     }
 
     /**
      * 2-D average pooling of {@code (N, C, H, W)} with zero padding, every window divided by
-     * {@code kh·kw} (PyTorch's {@code count_include_pad = true}). Linear: its gradient is
-     * {@link #avgPool2dAdjoint}, whose gradient is this op again.
+     * {@code kh·kw} (PyTorch's {@code count_include_pad = true}). Linear: its gradient is its
+     * adjoint (each value spread over its window), whose gradient is this op again.
      */
     public Tensor avgPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {
-        NDArray out = Pooling.avgPool2d(value, kh, kw, sh, sw, ph, pw); // validates the rank first
-        int h = shape(2), w = shape(3);
-        return record("avgPool2d", out, g -> new Tensor[] {g.avgPool2dAdjoint(h, w, kh, kw, sh, sw, ph, pw)}, this);
-    }
-
-    /** The adjoint of {@link #avgPool2d}: each value spread evenly over its window of an {@code (N, C, h, w)} tensor, overlaps summed. */
-    public Tensor avgPool2dAdjoint(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
-        return record("avgPool2dAdjoint", Pooling.avgPool2dAdjoint(value, h, w, kh, kw, sh, sw, ph, pw),
-                g -> new Tensor[] {g.avgPool2d(kh, kw, sh, sw, ph, pw)}, this);
+        NDArray out = Pooling.avgPool2d(value, kh, kw, sh, sw, ph, pw);
+        return record("avgPool2d", out, ProductRules.avgPool2d(new ProductRules.Pool(kh, kw, sh, sw, ph, pw)), this);
     }
 
     /** The elements at flat indices {@code index}, laid out in {@code shape} (an index may repeat). */
     public Tensor gatherFlat(int[] index, int... shape) {
-        int[] in = shape();
-        return record("gatherFlat", Pooling.gatherFlat(value, index, shape), g -> new Tensor[] {g.scatterAddFlat(index, in)}, this);
-    }
-
-    /** The adjoint of {@link #gatherFlat}: element k added at flat index {@code index[k]} of a zero tensor of {@code shape}. */
-    public Tensor scatterAddFlat(int[] index, int... shape) {
-        int[] in = shape();
-        return record("scatterAddFlat", Pooling.scatterAddFlat(value, index, shape), g -> new Tensor[] {g.gatherFlat(index, in)}, this);
+        return record("gatherFlat", value.gatherFlat(index, shape), ShapeRules.gatherFlat(index), this);
     }
 
     // ---------------------------------------------------------------- comparisons (no gradient)

@@ -7,7 +7,7 @@ import dev.motif.autodiff.Tensor;
  * semantics ({@code ceil_mode = false}, {@code count_include_pad = true}): padding counts as zero
  * and every window divides by {@code kernel²}, padded positions included.
  *
- * <p>Average pooling is linear; its gradient is its adjoint ({@link Tensor#avgPool2dAdjoint}),
+ * <p>Average pooling is linear; its gradient is its adjoint (an op of the autodiff package, not public),
  * whose gradient is average pooling again, so derivatives of every order are exact.
  */
 public final class AvgPool2d extends Block {

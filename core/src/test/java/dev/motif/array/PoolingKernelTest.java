@@ -16,7 +16,7 @@ class PoolingKernelTest {
         Pooling.MaxPool p = Pooling.maxPool2d(x, 2, 2, 2, 2, 0, 0);
         assertArrayEquals(new int[] {4, 2, 8, 15}, p.argmax());
         assertArrayEquals(new double[] {3, 7, 9, 2}, p.values().toDoubleArray());
-        assertArrayEquals(new double[] {3, 7, 9, 2}, Pooling.gatherFlat(x, p.argmax(), 1, 2, 1, 2).toDoubleArray());
+        assertArrayEquals(new double[] {3, 7, 9, 2}, x.gatherFlat(p.argmax(), 1, 2, 1, 2).toDoubleArray());
     }
 
     @Test
@@ -57,7 +57,7 @@ class PoolingKernelTest {
     @Test
     void scatterAddsRepeatedIndices() {
         NDArray v = NDArray.vector(1, 2, 3);
-        assertArrayEquals(new double[] {0, 4, 2, 0}, Pooling.scatterAddFlat(v, new int[] {1, 2, 1}, 2, 2).toDoubleArray());
+        assertArrayEquals(new double[] {0, 4, 2, 0}, v.scatterAddFlat(new int[] {1, 2, 1}, 2, 2).toDoubleArray());
     }
 
     @Test
@@ -70,11 +70,11 @@ class PoolingKernelTest {
         assertMessage(() -> Pooling.maxPool2d(img, 2, 2, 1, -1, 0, 0), "maxPool2d: stride must be positive, got 1x-1");
         assertMessage(() -> Pooling.avgPool2dAdjoint(NDArray.zeros(DType.F32, 1, 2, 2, 1), 3, 3, 2, 2, 1, 1, 0, 0),
                 "avgPool2dAdjoint: gradient [1, 2, 2, 1] does not match the 2x2 output");
-        assertMessage(() -> Pooling.gatherFlat(NDArray.vector(1, 2), new int[] {0, 1, 0}, 2), "gatherFlat: 3 indices do not fill shape [2]");
-        assertMessage(() -> Pooling.scatterAddFlat(NDArray.vector(1, 2), new int[] {0}, 2), "scatterAddFlat: 1 indices for 2 values of shape [2]");
-        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Pooling.gatherFlat(NDArray.vector(1, 2), new int[] {0, 2}, 2));
+        assertMessage(() -> NDArray.vector(1, 2).gatherFlat(new int[] {0, 1, 0}, 2), "gatherFlat: 3 indices do not fill shape [2]");
+        assertMessage(() -> NDArray.vector(1, 2).scatterAddFlat(new int[] {0}, 2), "scatterAddFlat: 1 indices for 2 values of shape [2]");
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> NDArray.vector(1, 2).gatherFlat(new int[] {0, 2}, 2));
         assertTrue(e.getMessage().startsWith("gatherFlat: flat index 2 at position 1 is out of range for shape [2]"), e.getMessage());
-        e = assertThrows(IndexOutOfBoundsException.class, () -> Pooling.scatterAddFlat(NDArray.vector(1, 2), new int[] {0, -1}, 3));
+        e = assertThrows(IndexOutOfBoundsException.class, () -> NDArray.vector(1, 2).scatterAddFlat(new int[] {0, -1}, 3));
         assertTrue(e.getMessage().startsWith("scatterAddFlat: flat index -1 at position 1 is out of range for shape [3]"), e.getMessage());
     }
 

@@ -13,7 +13,7 @@ class GradCheckSelfTest {
 
     /** sin with a backward rule that is right to first order but has the wrong second derivative (cos x ≈ 1 - x²/2 near 0 only). */
     private static Tensor sinWithTruncatedCos(Tensor a) {
-        return Tensor.record("badSin", a.value().sin(), g -> new Tensor[] {g.mul(a.mul(a).mul(-0.5).add(1.0))}, a);
+        return Tensor.record("badSin", a.value().sin(), (g, out, in) -> new Tensor[] {g.mul(a.mul(a).mul(-0.5).add(1.0))}, a);
     }
 
     /** sin whose gradient is sent to the wrong elements (reversed). */
@@ -21,12 +21,12 @@ class GradCheckSelfTest {
         int n = a.size();
         int[] rev = new int[n];
         for (int i = 0; i < n; i++) rev[i] = n - 1 - i;
-        return Tensor.record("shuffledSin", a.value().sin(), g -> new Tensor[] {g.mul(a.cos()).indexSelect(0, rev)}, a);
+        return Tensor.record("shuffledSin", a.value().sin(), (g, out, in) -> new Tensor[] {g.mul(a.cos()).indexSelect(0, rev)}, a);
     }
 
     /** exp whose backward rule is correct numerically but not differentiable (returns a constant). */
     private static Tensor expWithDetachedGradient(Tensor a) {
-        return Tensor.record("flatExp", a.value().exp(), g -> new Tensor[] {g.mul(Tensor.constant(a.value().exp()))}, a);
+        return Tensor.record("flatExp", a.value().exp(), (g, out, in) -> new Tensor[] {g.mul(Tensor.constant(a.value().exp()))}, a);
     }
 
     @Test

@@ -31,7 +31,8 @@ class WindowGradientTest {
         check("im2col2d " + g, xs -> xs.get(0).im2col2d(k, k, stride, stride, pad, pad, dil, dil), x);
         NDArray cols = Windows.im2col2d(x, k, k, stride, stride, pad, pad, dil, dil);
         NDArray c = uniform(r, -1, 1, cols.shape());
-        check("col2im2d " + g, xs -> xs.get(0).col2im2d(h, w, k, k, stride, stride, pad, pad, dil, dil), c);
+        ProductRules.Window window = new ProductRules.Window(k, k, stride, stride, pad, pad, dil, dil);
+        check("col2im2d " + g, xs -> ProductRules.col2im2d(xs.get(0), h, w, window), c);
     }
 
     @Test
@@ -50,9 +51,11 @@ class WindowGradientTest {
         Random r = new Random(5);
         NDArray x = uniform(r, -1, 1, 2, 3, 9);
         check("im2col1d", xs -> xs.get(0).im2col1d(3, 2, 1, 2), x);
-        NDArray cols = Windows.im2col1d(x, 3, 2, 1, 2);
-        check("col2im1d", xs -> xs.get(0).col2im1d(9, 3, 2, 1, 2), uniform(r, -1, 1, cols.shape()));
+        // the 1-D unfold is the 2-D one of a height-1 image: the same columns as the 1-D kernel
+        assertTrue(Windows.im2col1d(x, 3, 2, 1, 2).contentEquals(Tensor.constant(x).im2col1d(3, 2, 1, 2).value()));
         checkHvp("1-D conv", xs -> xs.get(0).im2col1d(3, 1, 1, 1).sin().sum(), 7, x);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tensor.constant(x.reshape(6, 9)).im2col1d(3, 1, 0, 1))
+                .getMessage().contains("im2col1d"));
     }
 
     @Test
