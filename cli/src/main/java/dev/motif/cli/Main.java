@@ -19,10 +19,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Properties;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The {@code motif} command: a tour of parameter sharing and tools for Motif's files.
@@ -69,13 +66,6 @@ public final class Main implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing command: give one of " + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /**
-     * netlib logs a warning on every start when its Java Vector API kernels are not enabled; the
-     * plain Java (or native) kernels it falls back to are what Motif expects, so the warning is noise
-     * for a user. Held here so the setting is not garbage-collected with the logger.
-     */
-    private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
-
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
@@ -84,8 +74,6 @@ public final class Main implements Runnable {
 
     /** Runs the command with the given arguments and streams; returns the exit code. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        boolean debug = "1".equals(System.getenv("MOTIF_DEBUG")) || Arrays.asList(args).contains("--debug");
-        NETLIB_LOG.setLevel(debug ? null : Level.SEVERE);
         int code = commandLine(out, err).execute(args);
         out.flush();
         err.flush();
