@@ -1,6 +1,6 @@
 package dev.motif.cli;
 
-import dev.motif.io.Format;
+import dev.motif.text.Format;
 import dev.motif.train.Figure;
 import dev.motif.train.ProgressListener;
 import dev.motif.train.Stage;

@@ -1,7 +1,7 @@
 package dev.motif.data;
 
 import dev.motif.io.AtomicFile;
-import dev.motif.io.Format;
+import dev.motif.text.Format;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

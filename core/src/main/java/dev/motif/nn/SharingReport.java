@@ -3,7 +3,7 @@ package dev.motif.nn;
 import dev.motif.array.Shapes;
 import dev.motif.autodiff.Autodiff;
 import dev.motif.autodiff.Tensor;
-import dev.motif.io.Format;
+import dev.motif.text.Format;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.motif.train;
 
-import dev.motif.io.Format;
+import dev.motif.text.Format;
 
 import java.util.Locale;
 

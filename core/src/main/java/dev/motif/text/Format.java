@@ -1,4 +1,4 @@
-package dev.motif.io;
+package dev.motif.text;
 
 import java.util.Locale;
 
