@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                         + "(seed, seed+1, ...), so the same command gives the same numbers.",
                 "",
                 "siamese and multitask tune every arm's learning rate on a validation split of the training images "
-                        + "(the first seed, Adam 1e-4 to 3e-3) and stop each run early on it; --quick trains at one fixed rate.",
+                        + "(the first seed, Adam 3e-5 to 3e-3) and stop each run early on it; --quick trains at one fixed rate.",
                 ""},
         footer = {"", "Examples:",
                 "  motif lab                                  list the experiments",

@@ -64,7 +64,7 @@ import java.util.random.RandomGenerator;
  * {@value #QUICK_LR} for {@value #QUICK_ROUNDS} rounds: a few seconds.
  */
 public final class MultiTask implements Experiment {
-    public static final int HIDDEN = 128, FEATURES = 64, BATCH = 64, ROUND_STEPS = 50, PATIENCE = 5, MAX_ROUNDS = 40, VALIDATION_PER_CLASS = 200;
+    public static final int HIDDEN = 128, FEATURES = 64, BATCH = 64, ROUND_STEPS = 50, PATIENCE = 5, MAX_ROUNDS = 60, VALIDATION_PER_CLASS = 200;
     public static final int QUICK_SIZE = 1000, QUICK_ROUNDS = 4, QUICK_VALIDATION_PER_CLASS = 50;
     public static final double INK_THRESHOLD = 0.5, QUICK_LR = 1e-3;
     static final double[] LEARNING_RATES = Training.ADAM_GRID;
@@ -480,17 +480,23 @@ public final class MultiTask implements Experiment {
         return String.join(", ", r);
     }
 
-    /** Per size, each arm's winning learning rate: "300: fixed 3e-3, uncertainty 3e-3, class 1e-3, group 3e-3, ink 1e-3; 1,000: …". */
+    /**
+     * Per size, each arm's winning learning rate, and how many lie at the grid's edge:
+     * "300: fixed 3e-3, uncertainty 3e-3, class 1e-3, group 3e-3, ink 1e-3; 1,000: …; 2 of 20 at the grid's edge".
+     */
     private static String winners(int[] sizes, List<Map<Arm, Training.Tuned<Outcome>>> results) {
         StringBuilder sb = new StringBuilder();
+        int edge = 0;
         for (int si = 0; si < sizes.length; si++) {
             sb.append(si > 0 ? "; " : "").append(String.format(Locale.ROOT, "%,d:", sizes[si]));
             for (Arm arm : Arm.values()) {
                 String shortName = arm.toString().replace("multi-task ", "").replace("single-task ", "");
-                sb.append(' ').append(shortName).append(' ').append(Training.rate(results.get(si).get(arm).lr())).append(arm == Arm.INK_ONLY ? "" : ",");
+                Training.Tuned<Outcome> t = results.get(si).get(arm);
+                if (t.atEdge()) edge++;
+                sb.append(' ').append(shortName).append(' ').append(Training.rate(t.lr())).append(arm == Arm.INK_ONLY ? "" : ",");
             }
         }
-        return sb.toString();
+        return sb.append(String.format(Locale.ROOT, "; %d of %d at the grid's edge", edge, sizes.length * Arm.values().length)).toString();
     }
 
     /**

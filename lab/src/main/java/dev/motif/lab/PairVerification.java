@@ -69,7 +69,7 @@ import java.util.random.RandomGenerator;
  * {@value #QUICK_LR} for {@value #QUICK_EPOCHS} epochs, 1,000 test pairs: a few seconds.
  */
 public final class PairVerification implements Experiment {
-    public static final int HIDDEN = 128, EMBEDDING = 32, BATCH = 64, PATIENCE = 4, MAX_EPOCHS = 40;
+    public static final int HIDDEN = 128, EMBEDDING = 32, BATCH = 64, PATIENCE = 4, MAX_EPOCHS = 60;
     public static final int TRAIN_PER_CLASS = 2000, VALIDATION_PER_CLASS = 200, PAIRS = 40_000, FULL_PAIRS = 100_000, TEST_PAIRS = 10_000, GAP_IMAGES = 2000;
     public static final int QUICK_VALIDATION_PER_CLASS = 50, QUICK_PAIRS = 2000, QUICK_EPOCHS = 3, QUICK_TEST_PAIRS = 1000;
     public static final double MARGIN = 1.0, QUICK_LR = 1e-3;
@@ -242,7 +242,8 @@ public final class PairVerification implements Experiment {
                 : fit(net, tripletJudgedByAuc(net, MARGIN), TripletData.sample(images, d.pairs() / 2, draw), d.validation(), seed, lr, epochs, stopEarly, counter);
         double[] curve = r.history().stream().mapToDouble(e -> e.validation().get("auc")).toArray();
         Metrics test = Autodiff.noGrad(() -> Objectives.pairMetrics(net, d.test(), 500, (e, b) -> 0));
-        return new Outcome(r.validation().get("auc"), curve, r.restoredBest() ? r.bestEpoch() : r.history().size(), r.history().size(), test.get("auc"), test.get("distance same"), test.get("distance other"),
+        int kept = r.restoredBest() ? r.bestEpoch() : r.history().size();
+        return new Outcome(r.validation().get("auc"), curve, kept, r.history().size(), test.get("auc"), test.get("distance same"), test.get("distance other"),
                 towerGap(net, d.gapImages()));
     }
 
@@ -322,8 +323,8 @@ public final class PairVerification implements Experiment {
             StringBuilder won = new StringBuilder();
             for (Arm arm : Arm.all()) {
                 Training.Tuned<Outcome> t = results.get(arm);
-                won.append(won.length() > 0 ? "; " : "").append(arm.name()).append(' ').append(Training.rate(t.lr())).append(" (validation AUC ")
-                        .append(t.scoresText()).append(')');
+                won.append(won.length() > 0 ? "; " : "").append(arm.name()).append(' ').append(Training.rate(t.lr()))
+                        .append(t.atEdge() ? ", at the grid's edge" : "").append(" (validation AUC ").append(t.scoresText()).append(')');
             }
             findings.add(String.format(Locale.ROOT, "Learning rates (Adam, batch %d, margin %s, tuned on the first seed's validation AUC, early stopping "
                     + "after %d epochs without improvement, at most %d): %s.", BATCH, MARGIN, PATIENCE, MAX_EPOCHS, won));

@@ -48,8 +48,8 @@ final class Training {
         return Math.max(1, (minSteps + Batches.count(n, batch) - 1) / Batches.count(n, batch));
     }
 
-    /** The Adam learning rates an arm is tuned over: a factor of about 3 apart, from 1e-4 to 3e-3. */
-    static final double[] ADAM_GRID = {1e-4, 3e-4, 1e-3, 3e-3};
+    /** The Adam learning rates an arm is tuned over: a factor of about 3 apart, from 3e-5 to 3e-3. */
+    static final double[] ADAM_GRID = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3};
 
     /** SGD with momentum 0.9 at learning rate {@code lr}, over the model's unique parameters. */
     static Optimizer sgd(Block model, double lr) {
@@ -210,6 +210,11 @@ final class Training {
         /** A value of every seed's outcome, in seed order. */
         double[] each(ToDoubleFunction<R> f) {
             return runs.stream().mapToDouble(f).toArray();
+        }
+
+        /** Whether the winner is the grid's smallest or largest rate, so that one beyond it might have done better. */
+        boolean atEdge() {
+            return scores != null && (lr == grid[0] || lr == grid[grid.length - 1]);
         }
 
         /** The grid's validation scores as "3e-4: 0.912, 1e-3: 0.934, 3e-3: diverged". */

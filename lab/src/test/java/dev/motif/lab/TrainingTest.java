@@ -54,6 +54,7 @@ class TrainingTest {
         assertArrayEquals(new double[] {0.8, 0.9, 0.8}, t.scores(), 0);
         assertArrayEquals(new double[] {5, 6, 7}, t.each(Run::seed), 0);
         assertEquals("1e-4: 0.8000, 1e-3: 0.9000, 1e-2: 0.8000", t.scoresText());
+        assertTrue(!t.atEdge(), "1e-3 is inside the grid");
     }
 
     @Test
@@ -64,6 +65,7 @@ class TrainingTest {
             return new Run(seed, lr, lr == 1e-3 ? Double.NaN : 0.4);
         });
         assertEquals(3e-3, t.lr());
+        assertTrue(!t.atEdge(), "3e-3 is inside the grid, even where its neighbours diverged");
         assertEquals(1, t.runs().size());
         assertEquals("1e-3: diverged, 3e-3: 0.4000, 1e-2: diverged", t.scoresText());
         assertNull(t.byRate().get(2).get("validation"));
@@ -83,6 +85,11 @@ class TrainingTest {
         Training.Tuned<Run> t = Training.tuned(new Settings(3, 2, false, true, null), new double[] {1, 2}, 0.5, true, Run::score, (seed, lr) -> new Run(seed, lr, 0));
         assertEquals(List.of(new Run(3, 0.5, 0), new Run(4, 0.5, 0)), t.runs());
         assertNull(t.scores());
+        assertTrue(!t.atEdge(), "an untuned rate is at no grid's edge");
+        Training.Tuned<Run> edge = Training.tuned(new Settings(3, 1, false, false, null), new double[] {1, 2, 3}, 0.5, true, Run::score,
+                (seed, lr) -> new Run(seed, lr, -lr));
+        assertEquals(1, edge.lr());
+        assertTrue(edge.atEdge(), "the smallest rate won");
     }
 
     @Test
