@@ -64,7 +64,7 @@ import java.util.random.RandomGenerator;
  * {@value #QUICK_LR} for {@value #QUICK_ROUNDS} rounds: a few seconds.
  */
 public final class MultiTask implements Experiment {
-    public static final int HIDDEN = 128, FEATURES = 64, BATCH = 64, ROUND_STEPS = 50, PATIENCE = 5, MAX_ROUNDS = 60, VALIDATION_PER_CLASS = 200;
+    public static final int HIDDEN = 128, FEATURES = 64, BATCH = 64, ROUND_STEPS = 50, PATIENCE = 5, MAX_ROUNDS = 100, VALIDATION_PER_CLASS = 200;
     public static final int QUICK_SIZE = 1000, QUICK_ROUNDS = 4, QUICK_VALIDATION_PER_CLASS = 50;
     public static final double INK_THRESHOLD = 0.5, QUICK_LR = 1e-3;
     static final double[] LEARNING_RATES = Training.ADAM_GRID;
@@ -263,10 +263,10 @@ public final class MultiTask implements Experiment {
 
     /**
      * What one run measured: the validation task loss of the weights kept, the round they are
-     * from and the rounds run, the test metrics by task (accuracy, or the ink RMSE in fraction
+     * from, the rounds run and whether early stopping ended them, the test metrics by task (accuracy, or the ink RMSE in fraction
      * units), and the learned weight of each task's loss (empty for fixed weights).
      */
-    record Outcome(double validationLoss, int keptRound, int rounds, Map<String, Double> test, Map<String, Double> weights) {}
+    record Outcome(double validationLoss, int keptRound, int rounds, boolean stoppedEarly, Map<String, Double> test, Map<String, Double> weights) {}
 
     /** What every run uses: the standardized training images and their ink fractions, the split, the validation and test examples. */
     private record Data(ImageDataset train, double[] trainInk, FashionData.Split split, double inkMean, double inkSd, Examples validation, Examples test) {}
@@ -293,7 +293,7 @@ public final class MultiTask implements Experiment {
             else dropped.add(String.format(Locale.ROOT, "%,d", n));
         }
         int[] sizes = sizeList.stream().mapToInt(Integer::intValue).toArray();
-        int runsPerArm = quick ? settings.seeds() : LEARNING_RATES.length + settings.seeds() - 1, rounds = quick ? QUICK_ROUNDS : MAX_ROUNDS;
+        int runsPerArm = quick ? settings.seeds() : LEARNING_RATES.length + Training.EXTENSIONS + settings.seeds() - 1, rounds = quick ? QUICK_ROUNDS : MAX_ROUNDS;
         long total = 0;
         for (int n : sizes) total += (long) Arm.values().length * runsPerArm * rounds * Training.epochsFor(n, BATCH, ROUND_STEPS) * Batches.count(n, BATCH);
         // An upper bound: early stopping ends most runs sooner, and the stage then ends early.
@@ -324,7 +324,7 @@ public final class MultiTask implements Experiment {
             scores.put(t, t.equals(INK) ? test.get(INK + " rmse") * d.inkSd() : test.get(t + " accuracy"));
             if (arm.uncertainty()) weights.put(t, test.get(t + " weight"));
         }
-        return new Outcome(r.validation().get("task loss"), r.restoredBest() ? r.bestEpoch() : r.history().size(), r.history().size(), scores, weights);
+        return new Outcome(r.validation().get("task loss"), r.restoredBest() ? r.bestEpoch() : r.history().size(), r.history().size(), r.stoppedEarly(), scores, weights);
     }
 
     /** The metric a task is scored by, as the report names it. */
@@ -428,9 +428,18 @@ public final class MultiTask implements Experiment {
             findings.add(String.format(Locale.ROOT, "Quick run: Adam at %s for %d rounds of at least %d steps, not tuned, no early stopping.",
                     Training.rate(QUICK_LR), QUICK_ROUNDS, ROUND_STEPS));
         } else {
-            findings.add(String.format(Locale.ROOT, "Recipe: Adam, batch %d, tuned per size and arm on the first seed among %s; a round is at least %d steps; "
-                            + "early stopping on the validation sum of the model's task losses after %d rounds without improvement, at most %d. Winners: %s.",
-                    BATCH, rates(), ROUND_STEPS, PATIENCE, MAX_ROUNDS, winners(sizes, results)));
+            findings.add(String.format(Locale.ROOT, "Recipe: Adam, batch %d, tuned per size and arm on the first seed among %s, the grid extended half a "
+                            + "decade beyond a winning edge up to %d times; a round is at least %d steps; early stopping on the validation sum of the model's "
+                            + "task losses after %d rounds without improvement, at most %d. Winners: %s.",
+                    BATCH, rates(), Training.EXTENSIONS, ROUND_STEPS, PATIENCE, MAX_ROUNDS, winners(sizes, results)));
+            int capped = 0, all = 0;
+            for (Map<Arm, Training.Tuned<Outcome>> bySize : results) for (Training.Tuned<Outcome> t : bySize.values()) for (Outcome o : t.runs()) {
+                all++;
+                if (!o.stoppedEarly()) capped++;
+            }
+            findings.add(capped == 0 ? String.format(Locale.ROOT, "Every one of the %d runs reported stopped early, before the cap of %d rounds.", all, MAX_ROUNDS)
+                    : String.format(Locale.ROOT, "%d of the %d runs reported reached the cap of %d rounds without stopping early: not converged by the rule.",
+                    capped, all, MAX_ROUNDS));
         }
         for (int si : sizes.length > 1 ? new int[] {0, sizes.length - 1} : new int[] {0}) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "At %,d training images:", sizes[si]));

@@ -69,7 +69,7 @@ import java.util.random.RandomGenerator;
  * {@value #QUICK_LR} for {@value #QUICK_EPOCHS} epochs, 1,000 test pairs: a few seconds.
  */
 public final class PairVerification implements Experiment {
-    public static final int HIDDEN = 128, EMBEDDING = 32, BATCH = 64, PATIENCE = 4, MAX_EPOCHS = 60;
+    public static final int HIDDEN = 128, EMBEDDING = 32, BATCH = 64, PATIENCE = 4, MAX_EPOCHS = 100;
     public static final int TRAIN_PER_CLASS = 2000, VALIDATION_PER_CLASS = 200, PAIRS = 40_000, FULL_PAIRS = 100_000, TEST_PAIRS = 10_000, GAP_IMAGES = 2000;
     public static final int QUICK_VALIDATION_PER_CLASS = 50, QUICK_PAIRS = 2000, QUICK_EPOCHS = 3, QUICK_TEST_PAIRS = 1000;
     public static final double MARGIN = 1.0, QUICK_LR = 1e-3;
@@ -181,12 +181,13 @@ public final class PairVerification implements Experiment {
      * @param curve         the validation AUC after every epoch
      * @param keptEpoch     the epoch whose weights were kept (the best one when stopped early, else the last)
      * @param epochs        the epochs run
+     * @param stoppedEarly  whether early stopping ended it before the cap of epochs
      * @param testAuc       AUC on the test pairs
      * @param sameDistance  mean embedding distance of matching test pairs
      * @param otherDistance and of the others
      * @param towerGap      {@link #towerGap} on test images
      */
-    record Outcome(double validationAuc, double[] curve, int keptEpoch, int epochs, double testAuc, double sameDistance, double otherDistance, double towerGap) {}
+    record Outcome(double validationAuc, double[] curve, int keptEpoch, int epochs, boolean stoppedEarly, double testAuc, double sameDistance, double otherDistance, double towerGap) {}
 
     /** What every run of an experiment uses: training images to draw from, validation triplets and their pairs, test pairs and images. */
     private record Data(ImageDataset train, FashionData.Split split, int perClass, int pairs, TripletData validation, PairData validationPairs,
@@ -211,7 +212,7 @@ public final class PairVerification implements Experiment {
                 PairData.sample(testImages, quick ? QUICK_TEST_PAIRS : TEST_PAIRS, new SplittableRandom(2)),
                 testImages.subset(0, Math.min(GAP_IMAGES, testImages.size())).images());
 
-        int runsPerArm = quick ? settings.seeds() : LEARNING_RATES.length + settings.seeds() - 1, epochs = quick ? QUICK_EPOCHS : MAX_EPOCHS;
+        int runsPerArm = quick ? settings.seeds() : LEARNING_RATES.length + Training.EXTENSIONS + settings.seeds() - 1, epochs = quick ? QUICK_EPOCHS : MAX_EPOCHS;
         long total = 0;
         for (Arm arm : Arm.all()) total += (long) runsPerArm * epochs * Batches.count(arm.loss() == Loss.CONTRASTIVE ? pairs : pairs / 2, BATCH);
         // An upper bound: early stopping ends most runs sooner, and the stage then ends early.
@@ -243,7 +244,7 @@ public final class PairVerification implements Experiment {
         double[] curve = r.history().stream().mapToDouble(e -> e.validation().get("auc")).toArray();
         Metrics test = Autodiff.noGrad(() -> Objectives.pairMetrics(net, d.test(), 500, (e, b) -> 0));
         int kept = r.restoredBest() ? r.bestEpoch() : r.history().size();
-        return new Outcome(r.validation().get("auc"), curve, kept, r.history().size(), test.get("auc"), test.get("distance same"), test.get("distance other"),
+        return new Outcome(r.validation().get("auc"), curve, kept, r.history().size(), r.stoppedEarly(), test.get("auc"), test.get("distance same"), test.get("distance other"),
                 towerGap(net, d.gapImages()));
     }
 
@@ -326,8 +327,17 @@ public final class PairVerification implements Experiment {
                 won.append(won.length() > 0 ? "; " : "").append(arm.name()).append(' ').append(Training.rate(t.lr()))
                         .append(t.atEdge() ? ", at the grid's edge" : "").append(" (validation AUC ").append(t.scoresText()).append(')');
             }
-            findings.add(String.format(Locale.ROOT, "Learning rates (Adam, batch %d, margin %s, tuned on the first seed's validation AUC, early stopping "
-                    + "after %d epochs without improvement, at most %d): %s.", BATCH, MARGIN, PATIENCE, MAX_EPOCHS, won));
+            findings.add(String.format(Locale.ROOT, "Learning rates (Adam, batch %d, margin %s, tuned on the first seed's validation AUC, the grid "
+                    + "extended half a decade beyond a winning edge up to %d times; early stopping after %d epochs without improvement, at most %d): %s.",
+                    BATCH, MARGIN, Training.EXTENSIONS, PATIENCE, MAX_EPOCHS, won));
+            int capped = 0, all = 0;
+            for (Training.Tuned<Outcome> t : results.values()) for (Outcome o : t.runs()) {
+                all++;
+                if (!o.stoppedEarly()) capped++;
+            }
+            findings.add(capped == 0 ? String.format(Locale.ROOT, "Every one of the %d runs reported stopped early, before the cap of %d epochs.", all, MAX_EPOCHS)
+                    : String.format(Locale.ROOT, "%d of the %d runs reported reached the cap of %d epochs without stopping early: not converged by the rule.",
+                    capped, all, MAX_EPOCHS));
         }
         for (Loss loss : Loss.values()) {
             double[] s = results.get(new Arm(true, loss)).each(Outcome::testAuc), u = results.get(new Arm(false, loss)).each(Outcome::testAuc);

@@ -21,11 +21,11 @@ import dev.motif.train.Trainer;
 import dev.motif.train.TrainingDivergedException;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -154,53 +154,71 @@ final class Training {
         R train(long seed, double lr);
     }
 
+    /** How many times a grid is extended beyond an edge that won, one step a time. */
+    static final int EXTENSIONS = 2;
+
     /**
      * The runs of one arm over the seeds of {@code settings}, with its learning rate tuned:
      * the first seed is trained at every rate of {@code grid} and the one with the best
      * validation score wins (its run is the first seed's result, not trained again); the other
-     * seeds train at the winner. The quick run skips the tuning and trains every seed at
-     * {@code quickLr}. A rate at which the first seed diverges scores NaN and cannot win.
+     * seeds train at the winner. When the winner is the grid's smallest or largest rate, the
+     * first seed also tries the next rate beyond it, half a decade on (1e-5 after 3e-5), up to
+     * {@value #EXTENSIONS} times, so that the winner is bracketed where the budget allows. The
+     * quick run skips the tuning and trains every seed at {@code quickLr}. A rate at which the
+     * first seed diverges scores NaN and cannot win.
      *
      * @param higherIsBetter whether a larger validation score is better (an AUC) or a smaller (a loss)
      */
     static <R> Tuned<R> tuned(Settings settings, double[] grid, double quickLr, boolean higherIsBetter, ToDoubleFunction<R> validation, Run<R> run) {
         List<R> runs = new ArrayList<>();
-        double lr = quickLr;
-        double[] scores = null;
-        int start = 0;
-        if (!settings.quick()) {
-            scores = new double[grid.length];
-            R best = null;
-            for (int i = 0; i < grid.length; i++) {
+        if (settings.quick()) {
+            for (int r = 0; r < settings.seeds(); r++) runs.add(run.train(settings.seed() + r, quickLr));
+            return new Tuned<>(quickLr, grid.clone(), null, runs);
+        }
+        TreeMap<Double, Double> scores = new TreeMap<>();
+        R best = null;
+        double lr = Double.NaN;
+        double[] next = grid.clone();
+        for (int extensions = 0; ; extensions++) {
+            for (double rate : next) {
                 R r;
+                double score;
                 try {
-                    r = run.train(settings.seed(), grid[i]);
-                    scores[i] = validation.applyAsDouble(r);
+                    r = run.train(settings.seed(), rate);
+                    score = validation.applyAsDouble(r);
                 } catch (TrainingDivergedException e) {
                     // A rate too large for the arm is a result of the tuning, not a failure of the experiment.
                     r = null;
-                    scores[i] = Double.NaN;
+                    score = Double.NaN;
                 }
+                scores.put(rate, score);
                 // NaN never wins: a diverged or broken run must not be chosen by a comparison that is always false.
-                boolean better = !Double.isNaN(scores[i]) && (best == null
-                        || (higherIsBetter ? scores[i] > validation.applyAsDouble(best) : scores[i] < validation.applyAsDouble(best)));
-                if (better) {
+                if (!Double.isNaN(score) && (best == null || (higherIsBetter ? score > validation.applyAsDouble(best) : score < validation.applyAsDouble(best)))) {
                     best = r;
-                    lr = grid[i];
+                    lr = rate;
                 }
             }
-            if (best == null) throw new IllegalStateException("no learning rate of " + Arrays.toString(grid) + " gave a finite validation score");
-            runs.add(best);
-            start = 1;
+            if (best == null) throw new IllegalStateException("no learning rate of " + scores.keySet() + " gave a finite validation score");
+            boolean low = lr == scores.firstKey(), high = lr == scores.lastKey();
+            if (extensions == EXTENSIONS || !(low || high)) break;
+            next = new double[] {beyond(lr, low ? -1 : 1)};
         }
-        for (int r = start; r < settings.seeds(); r++) runs.add(run.train(settings.seed() + r, lr));
-        return new Tuned<>(lr, grid.clone(), scores, runs);
+        runs.add(best);
+        for (int r = 1; r < settings.seeds(); r++) runs.add(run.train(settings.seed() + r, lr));
+        return new Tuned<>(lr, scores.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                scores.values().stream().mapToDouble(Double::doubleValue).toArray(), runs);
+    }
+
+    /** The rate half a decade below ({@code direction} −1) or above (+1) {@code rate}, to one significant digit: 3e-5 → 1e-5 → 3e-6. */
+    static double beyond(double rate, int direction) {
+        double exponent = Math.round((Math.log10(rate) + 0.5 * direction) * 2) / 2.0;
+        return new java.math.BigDecimal(Math.pow(10, exponent)).round(new java.math.MathContext(1)).doubleValue();
     }
 
     /**
-     * An arm's runs: the learning rate they used, the grid it was chosen from and the first
-     * seed's validation score at each rate (null for the quick run, which is not tuned), and
-     * one outcome per seed.
+     * An arm's runs: the learning rate they used, the rates tried for it in increasing order
+     * (the grid and any extension) and the first seed's validation score at each (null for the
+     * quick run, which is not tuned), and one outcome per seed.
      */
     record Tuned<R>(double lr, double[] grid, double[] scores, List<R> runs) {
         Tuned {
@@ -212,7 +230,7 @@ final class Training {
             return runs.stream().mapToDouble(f).toArray();
         }
 
-        /** Whether the winner is the grid's smallest or largest rate, so that one beyond it might have done better. */
+        /** Whether the winner is the smallest or largest rate tried, extensions included, so that one beyond it might have done better. */
         boolean atEdge() {
             return scores != null && (lr == grid[0] || lr == grid[grid.length - 1]);
         }

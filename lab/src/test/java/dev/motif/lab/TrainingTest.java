@@ -86,10 +86,29 @@ class TrainingTest {
         assertEquals(List.of(new Run(3, 0.5, 0), new Run(4, 0.5, 0)), t.runs());
         assertNull(t.scores());
         assertTrue(!t.atEdge(), "an untuned rate is at no grid's edge");
+    }
+
+    @Test
+    void aWinnerAtTheGridsEdgeIsBracketedByTryingBeyondIt() {
+        List<Double> tried = new ArrayList<>();
+        // the best rate is 0.3: the grid's edge 1 wins, then 0.3 beyond it, then 0.1 loses and brackets it
+        Training.Tuned<Run> t = Training.tuned(new Settings(3, 2, false, false, null), new double[] {1, 2, 3}, 0.5, true, Run::score, (seed, lr) -> {
+            tried.add(lr);
+            return new Run(seed, lr, -Math.abs(Math.log(lr / 0.3)));
+        });
+        assertEquals(List.of(1.0, 2.0, 3.0, 0.3, 0.1, 0.3), tried);
+        assertEquals(0.3, t.lr());
+        assertArrayEquals(new double[] {0.1, 0.3, 1, 2, 3}, t.grid(), 0);
+        assertTrue(!t.atEdge(), "bracketed");
+        // an ever smaller rate doing better: two steps beyond the edge at most, and then the winner is still at the edge
         Training.Tuned<Run> edge = Training.tuned(new Settings(3, 1, false, false, null), new double[] {1, 2, 3}, 0.5, true, Run::score,
                 (seed, lr) -> new Run(seed, lr, -lr));
-        assertEquals(1, edge.lr());
-        assertTrue(edge.atEdge(), "the smallest rate won");
+        assertEquals(0.1, edge.lr());
+        assertArrayEquals(new double[] {0.1, 0.3, 1, 2, 3}, edge.grid(), 0);
+        assertTrue(edge.atEdge(), "the smallest rate tried won");
+        assertEquals(1e-5, Training.beyond(3e-5, -1));
+        assertEquals(3e-6, Training.beyond(1e-5, -1));
+        assertEquals(1e-2, Training.beyond(3e-3, 1));
     }
 
     @Test
