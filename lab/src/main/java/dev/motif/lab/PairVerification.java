@@ -134,14 +134,23 @@ public final class PairVerification implements Experiment {
     }
 
     /**
-     * How far the two arms embed one image apart, relative to the embeddings' size: the mean of
-     * ‖first(x) − second(x)‖ over {@code images} over the mean of (‖first(x)‖ + ‖second(x)‖)/2.
-     * 0 for a shared encoder, which computes both the same way.
+     * How far the two arms embed the same images apart: the mean of ‖first(x) − second(x)‖ over
+     * the images, and the mean embedding norm, (‖first(x)‖ + ‖second(x)‖)/2; both distances are 0
+     * for a shared encoder, which computes both the same way.
      */
-    public static double towerGap(Siamese net, NDArray images) {
+    public record Gap(double distance, double norm) {
+        /** The distance relative to the embeddings' size. */
+        public double relative() {
+            return distance / norm;
+        }
+    }
+
+    /** {@link Gap} of the two arms over {@code images}. */
+    public static Gap towerGap(Siamese net, NDArray images) {
         NDArray a = embed(net, images, true), b = embed(net, images, false);
         double gap = 0, size = 0;
-        for (int i = 0; i < a.shape(0); i++) {
+        int n = a.shape(0);
+        for (int i = 0; i < n; i++) {
             double d = 0, na = 0, nb = 0;
             for (int j = 0; j < a.shape(1); j++) {
                 double x = a.get(i, j), y = b.get(i, j);
@@ -152,7 +161,7 @@ public final class PairVerification implements Experiment {
             gap += Math.sqrt(d);
             size += (Math.sqrt(na) + Math.sqrt(nb)) / 2;
         }
-        return gap / size;
+        return new Gap(gap / n, size / n);
     }
 
     private static NDArray embed(Siamese net, NDArray images, boolean first) {
@@ -185,9 +194,11 @@ public final class PairVerification implements Experiment {
      * @param testAuc       AUC on the test pairs
      * @param sameDistance  mean embedding distance of matching test pairs
      * @param otherDistance and of the others
-     * @param towerGap      {@link #towerGap} on test images
+     * @param towerGap      {@link #towerGap} on test images, relative to the embeddings' norm
+     * @param towerDistance and in distance
      */
-    record Outcome(double validationAuc, double[] curve, int keptEpoch, int epochs, boolean stoppedEarly, double testAuc, double sameDistance, double otherDistance, double towerGap) {}
+    record Outcome(double validationAuc, double[] curve, int keptEpoch, int epochs, boolean stoppedEarly, double testAuc, double sameDistance, double otherDistance, double towerGap,
+                   double towerDistance) {}
 
     /** What every run of an experiment uses: training images to draw from, validation triplets and their pairs, test pairs and images. */
     private record Data(ImageDataset train, FashionData.Split split, int perClass, int pairs, TripletData validation, PairData validationPairs,
@@ -244,8 +255,9 @@ public final class PairVerification implements Experiment {
         double[] curve = r.history().stream().mapToDouble(e -> e.validation().get("auc")).toArray();
         Metrics test = Autodiff.noGrad(() -> Objectives.pairMetrics(net, d.test(), 500, (e, b) -> 0));
         int kept = r.restoredBest() ? r.bestEpoch() : r.history().size();
-        return new Outcome(r.validation().get("auc"), curve, kept, r.history().size(), r.stoppedEarly(), test.get("auc"), test.get("distance same"), test.get("distance other"),
-                towerGap(net, d.gapImages()));
+        Gap gap = towerGap(net, d.gapImages());
+        return new Outcome(r.validation().get("auc"), curve, kept, r.history().size(), r.stoppedEarly(), test.get("auc"), test.get("distance same"),
+                test.get("distance other"), gap.relative(), gap.distance());
     }
 
     private static <B> TrainResult fit(Siamese net, Objective<B> objective, DataSource<B> train, DataSource<B> validation, long seed, double lr, int epochs,
@@ -292,6 +304,7 @@ public final class PairVerification implements Experiment {
             if (t.scores() != null) a.put("validationAucByLearningRate", t.byRate());
             a.put("auc", Stats.summary(auc));
             a.put("towerGap", Stats.summary(gap));
+            a.put("towerDistance", Stats.summary(t.each(Outcome::towerDistance)));
             a.put("keptEpoch", kept);
             a.put("epochs", run);
             a.put("testDistanceSame", t.each(Outcome::sameDistance));
@@ -347,9 +360,9 @@ public final class PairVerification implements Experiment {
         for (Loss loss : Loss.values()) {
             Training.Tuned<Outcome> u = results.get(new Arm(false, loss));
             findings.add(String.format(Locale.ROOT, "%s loss: the untied towers put one test image %s of an embedding's size apart "
-                            + "(mean ‖first(x) − second(x)‖ over mean ‖embedding‖, %,d test images); matching test pairs are %.3f apart on average and others %.3f, "
-                            + "in absolute distance.", capitalized(loss.toString()), Stats.meanSd(u.each(Outcome::towerGap)), d.gapImages().shape(0),
-                    Stats.mean(u.each(Outcome::sameDistance)), Stats.mean(u.each(Outcome::otherDistance))));
+                            + "(mean ‖first(x) − second(x)‖ over mean ‖embedding‖, %,d test images), a distance of %.3f, where matching test pairs are "
+                            + "%.3f apart on average and others %.3f.", capitalized(loss.toString()), Stats.meanSd(u.each(Outcome::towerGap)), d.gapImages().shape(0),
+                    Stats.mean(u.each(Outcome::towerDistance)), Stats.mean(u.each(Outcome::sameDistance)), Stats.mean(u.each(Outcome::otherDistance))));
         }
         boolean zero = true;
         for (Arm arm : Arm.all()) if (arm.shared()) for (double g : results.get(arm).each(Outcome::towerGap)) zero &= g == 0;

@@ -87,13 +87,16 @@ class PairVerificationTest {
         one.weight().set(NDArray.of(new double[] {1, 0, 0, 1}, 2, 2));
         two.weight().set(NDArray.of(new double[] {2, 0, 0, 2}, 2, 2));
         NDArray x = NDArray.of(new double[] {3, 4, 1, 0, -2, 5}, 3, 2);
-        assertEquals(2.0 / 3, PairVerification.towerGap(Siamese.twoTowers(one, two), x), 1e-15);
-        assertEquals(0.0, PairVerification.towerGap(new Siamese(one), x), 0.0);
+        PairVerification.Gap g = PairVerification.towerGap(Siamese.twoTowers(one, two), x);
+        assertEquals(2.0 / 3, g.relative(), 1e-15);
+        assertEquals((5 + 1 + Math.sqrt(29)) / 3, g.distance(), 1e-15);   // the mean of ‖x‖
+        assertEquals(1.5 * g.distance(), g.norm(), 1e-15);   // the mean of (‖x‖ + 2‖x‖)/2
+        assertEquals(0.0, PairVerification.towerGap(new Siamese(one), x).distance(), 0.0);
         Siamese towers = new Siamese(one).untie();
-        assertEquals(0.0, PairVerification.towerGap(towers, x), 0.0, "copies compute the same function");
+        assertEquals(0.0, PairVerification.towerGap(towers, x).distance(), 0.0, "copies compute the same function");
         Parameter w = towers.secondEncoder().parameters().get(0);
         w.set(w.value().mul(2));
-        assertEquals(2.0 / 3, PairVerification.towerGap(towers, x), 1e-15);
+        assertEquals(2.0 / 3, PairVerification.towerGap(towers, x).relative(), 1e-15);
     }
 
     @Test
