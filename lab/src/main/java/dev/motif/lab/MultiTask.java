@@ -401,8 +401,9 @@ public final class MultiTask implements Experiment {
         double[] x = new double[sizes.length];
         for (int i = 0; i < sizes.length; i++) x[i] = sizes[i];
         List<Figure.Curve> curves = new ArrayList<>();
-        String[] armNames = {"multi-task, fixed weights", "multi-task, uncertainty weights", "single-task models"};
-        for (int ti = 0; ti < 2; ti++) for (int a = 0; a < 3; a++) curves.add(new Figure.Curve(TASKS.get(ti) + ": " + armNames[a], x, mean[a][ti], sd[a][ti]));
+        // Legends hold 32 characters: "group, multi-task uncertainty" is the longest name.
+        String[] armNames = {"multi-task fixed", "multi-task uncertainty", "single-task"};
+        for (int ti = 0; ti < 2; ti++) for (int a = 0; a < 3; a++) curves.add(new Figure.Curve(TASKS.get(ti) + ", " + armNames[a], x, mean[a][ti], sd[a][ti]));
         Figure figure = new Figure("Fashion-MNIST, three tasks: test accuracy vs training images", "training images", "test accuracy", true, curves);
 
         double baseline = 0;
