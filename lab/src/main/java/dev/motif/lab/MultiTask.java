@@ -57,8 +57,10 @@ import java.util.random.RandomGenerator;
  * losses (its own loss, for a single-task model), after {@value #PATIENCE} rounds without
  * improvement, at most {@value #MAX_ROUNDS}, and keeps its best round's weights. Adam at each of
  * {@link #LEARNING_RATES} for the first seed of each size and arm (each single-task model tuned on
- * its own), lowest validation loss wins. Test: the whole test set. {@code --full} adds all
- * 58,000 training images outside the validation split.
+ * its own; up to two rates beyond a winning edge), lowest validation loss wins. Test: the whole
+ * test set. {@code --full} adds all 58,000 training images outside the validation split. The
+ * standard run (sizes 300 to 10,000, 3 seeds, 5 arms) took 4.9 minutes on 2 cores under a load
+ * of 1 to 2.
  *
  * <p>The quick run (the tour's): the shipped subset, 1,000 training images, Adam at
  * {@value #QUICK_LR} for {@value #QUICK_ROUNDS} rounds: a few seconds.

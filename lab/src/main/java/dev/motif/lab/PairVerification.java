@@ -43,8 +43,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Encoder: Flatten Linear(784 → {@value #HIDDEN}) ReLU Linear({@value #HIDDEN} → {@value #EMBEDDING}),
  * F32, on standardized pixels: 104,608 parameters, twice that for the towers. An MLP on the
- * pixels because an epoch of 20,000 pairs then takes seconds on 2 cores, so four arms, a
- * learning-rate grid and three seeds fit in a quarter of an hour; and because untying it changes
+ * pixels because an epoch of 40,000 pairs then takes about a second on 2 cores, so four arms, a
+ * learning-rate grid and three seeds fit in minutes (the standard run took 6.1 minutes on 2
+ * cores under a load of 1 to 3); and because untying it changes
  * one thing only, the sharing across the two arms (a conv encoder's towers would be untied, by
  * {@code untie(shape)}, into locally connected layers too).
  *
@@ -55,7 +56,7 @@ import java.util.random.RandomGenerator;
  * matching and a non-matching pair with one anchor). Validation: {@value #VALIDATION_PER_CLASS}·10
  * triplets of the validation images, scored by every arm as their two pairs each, so all four
  * are tuned and stopped on the same pairs. Test: {@value #TEST_PAIRS} pairs of the test images.
- * Adam at each of {@link #LEARNING_RATES} for the first seed, the best validation AUC wins; batch
+ * Adam at each of {@link #LEARNING_RATES} for the first seed (and up to two rates beyond a winning edge), the best validation AUC wins; batch
  * {@value #BATCH}; margin {@value #MARGIN} for both losses; early stopping when the validation
  * AUC has not improved for {@value #PATIENCE} epochs, at most {@value #MAX_EPOCHS}, the best
  * epoch's weights restored. {@code --full}: all the training images but the validation split,
