@@ -37,10 +37,15 @@ import java.util.concurrent.Callable;
                 "Without NAME, lists the experiments. Each run prints a markdown table and its findings, and writes "
                         + "OUT/NAME.md and OUT/NAME.svg (a plot). Every configuration is repeated over --seeds seeds "
                         + "(seed, seed+1, ...), so the same command gives the same numbers.",
+                "",
+                "siamese and multitask tune every arm's learning rate on a validation split of the training images "
+                        + "(the first seed, Adam 3e-5 to 3e-3) and stop each run early on it; --quick trains at one fixed rate.",
                 ""},
         footer = {"", "Examples:",
                 "  motif lab                                  list the experiments",
                 "  motif lab data-efficiency --seeds 3        conv vs its untied twin vs dense",
+                "  motif lab siamese                          one encoder in both arms vs two towers",
+                "  motif lab multitask --json mt.json         one backbone, three heads vs three models",
                 "  motif lab dna-motif --json dna.json --out results"})
 public final class LabCommand implements Callable<Integer> {
     @Spec
@@ -55,7 +60,8 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Repetitions per configuration (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--full", description = "The long version (data-efficiency: up to all 60,000 training images).")
+    @Option(names = "--full", description = "The long version (data-efficiency: up to all 60,000 training images; siamese: every training "
+            + "image outside the validation split, 100,000 pairs; multitask: adds 58,000 training images).")
     boolean full;
 
     @Option(names = "--quick", description = "The short version the tour runs, on the data shipped with Motif.")

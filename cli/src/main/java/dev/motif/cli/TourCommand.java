@@ -11,6 +11,8 @@ import dev.motif.lab.DataEfficiency;
 import dev.motif.lab.DnaMotif;
 import dev.motif.lab.Downsides;
 import dev.motif.lab.Experiment;
+import dev.motif.lab.MultiTask;
+import dev.motif.lab.PairVerification;
 import dev.motif.lab.Report;
 import dev.motif.lab.Settings;
 import dev.motif.lab.Symmetry;
@@ -48,17 +50,19 @@ import java.util.random.RandomGenerator;
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {
-                "Walks through parameter sharing in nine steps, checking each claim as it goes.",
+                "Walks through parameter sharing in eleven steps, checking each claim as it goes.",
                 "",
                 "1. One 2x2 kernel used at the four positions of a 3x3 image, and the gradient it collects from them.",
                 "2. A small model that uses one Linear layer twice, trained with plain gradient descent.",
                 "3. Its sharing report: registered sites and the uses traced from one forward, against the unique count;",
                 "   and its untied twin, every site its own copy, computing the same outputs.",
                 "4. A checkpoint saved and loaded into a fresh model: same outputs, tie restored.",
-                "5-8. The quick versions of the four experiments of motif lab (one seed, small sizes, shipped or",
-                "     synthetic data): data-efficiency, dna-motif, symmetry, downsides. They report what they measure;",
+                "5-10. The quick versions of the six experiments of motif lab (one seed, small sizes, shipped or",
+                "     synthetic data): data-efficiency, dna-motif, symmetry, downsides, siamese (one encoder in both arms",
+                "     of a pair network vs two towers; its two arms are checked to agree exactly) and multitask (one",
+                "     backbone under three heads vs three single-task models). They report what they measure;",
                 "     motif lab NAME runs the full versions.",
-                "9. Sharing across experiments: three decay curves fitted at once with one lifetime and background",
+                "11. Sharing across experiments: three decay curves fitted at once with one lifetime and background",
                 "   (motif fit on examples/decay), checked against the values the data were made from, and tested",
                 "   against separate fits.",
                 "",
@@ -81,7 +85,7 @@ public final class TourCommand implements Callable<Integer> {
     Path outDir;
 
     // Hidden: the tests run the lab steps' experiments in lab, and the whole tour without them stays fast.
-    @Option(names = "--no-lab", hidden = true, description = "Skips steps 5-8 (the lab's experiments).")
+    @Option(names = "--no-lab", hidden = true, description = "Skips steps 5-10 (the lab's experiments).")
     boolean noLab;
 
     private PrintWriter out;
@@ -124,7 +128,7 @@ public final class TourCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Steps 5-8: the quick versions of the lab's four experiments. */
+    /** Steps 5-10: the quick versions of the lab's six experiments. */
     private void labSteps() throws IOException {
         heading("Data efficiency: conv, its untied twin, dense (quick)");
         experimentStep(new DataEfficiency(), seed, out);
@@ -138,6 +142,13 @@ public final class TourCommand implements Callable<Integer> {
 
         heading("Where sharing hurts: position decides the class (quick)");
         experimentStep(new Downsides(), seed, out);
+
+        heading("One encoder in both arms of a pair, or two towers (quick)");
+        Report siamese = experimentStep(new PairVerification(), seed, out);
+        checkSiamese(siamese);
+
+        heading("One backbone under three heads, or a model per task (quick)");
+        experimentStep(new MultiTask(), seed, out);
     }
 
     private void heading(String title) {
@@ -325,6 +336,27 @@ public final class TourCommand implements Callable<Integer> {
         for (Map<String, Object> layer : (List<Map<String, Object>>) r.data().get("layers")) {
             Object d = layer.get("maxAbsOutputChange");
             if (d != null) check((double) d <= 1e-12, "permuting " + layer.get("network") + " " + layer.get("layer") + " moved the outputs by " + d);
+        }
+    }
+
+    /**
+     * What is certain whatever the training did: the shared encoder's two arms embed an image
+     * identically and its parameters are used twice per pair; the trained towers do not agree.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkSiamese(Report r) {
+        Map<String, Object> arms = (Map<String, Object>) r.data().get("arms");
+        for (Map.Entry<String, Object> e : arms.entrySet()) {
+            Map<String, Object> arm = (Map<String, Object>) e.getValue();
+            double gap = (double) ((Map<String, Object>) arm.get("towerGap")).get("mean");
+            Map<String, Object> sharing = (Map<String, Object>) arm.get("sharing");
+            long stored = (long) sharing.get("stored"), used = (long) sharing.get("used");
+            if ((boolean) arm.get("shared")) {
+                check(gap == 0, e.getKey() + ": the shared encoder's two arms put one image " + gap + " apart; one function embeds both");
+                check(used == 2 * stored, e.getKey() + ": the traced report should count the encoder's " + stored + " values twice, got " + used);
+            } else {
+                check(gap > 0 && used == stored, e.getKey() + ": the trained towers should differ (gap " + gap + ") and each be used once (" + used + " of " + stored + ")");
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.motif.cli;
 
 import dev.motif.array.NDArray;
+import dev.motif.lab.PairVerification;
 import dev.motif.lab.Report;
 import dev.motif.lab.Symmetry;
+import dev.motif.lab.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,10 +12,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TourCommandTest {
@@ -87,5 +92,30 @@ class TourCommandTest {
         assertTrue(out.contains("  - Seeds' example: a dense layer of 48 hidden units has 48! = 12413915592536072670862289047373375038521486354677760000000000"), out);
         assertTrue(out.contains("the full version: motif lab symmetry"), out);
         assertEquals("symmetry", r.experiment());
+    }
+
+    /** The siamese step's checks pass on its quick run, and fail where the shared encoder's arms disagree or the sharing is miscounted. */
+    @Test
+    void theSiameseStepChecksWhatIsCertain() throws Exception {
+        StringWriter text = new StringWriter();
+        Report r = TourCommand.experimentStep(new PairVerification(), 3, new PrintWriter(text, true));
+        TourCommand.checkSiamese(r);
+        assertTrue(text.toString().contains("  | shared contrastive | 104,608 | 1e-3 (fixed) |"), text.toString());
+        assertTrue(text.toString().contains("the full version: motif lab siamese"), text.toString());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TourCommand.checkSiamese(siameseReport(true, 0.1, 10, 20)));
+        assertTrue(e.getMessage().contains("shared contrastive: the shared encoder's two arms put one image 0.1 apart"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> TourCommand.checkSiamese(siameseReport(true, 0, 10, 10)));
+        assertTrue(e.getMessage().contains("should count the encoder's 10 values twice, got 10"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> TourCommand.checkSiamese(siameseReport(false, 0, 20, 20)));
+        assertTrue(e.getMessage().contains("the trained towers should differ (gap 0.0)"), e.getMessage());
+        TourCommand.checkSiamese(siameseReport(false, 0.2, 20, 20));
+    }
+
+    /** A report holding one arm, as the siamese experiment writes it. */
+    private static Report siameseReport(boolean shared, double gap, long stored, long used) {
+        Map<String, Object> arm = Map.of("shared", shared, "towerGap", Map.of("mean", gap), "sharing", Map.of("stored", stored, "registered", stored, "used", used));
+        return new Report("siamese", "t", new Table(List.of("a"), List.of()), null, List.of(),
+                Map.of("arms", Map.of(shared ? "shared contrastive" : "untied contrastive", arm)));
     }
 }

@@ -74,21 +74,9 @@ public final class DataEfficiency implements Experiment {
 
     @Override
     public Report run(Settings settings, ProgressListener progress) throws IOException {
-        String source;
-        TrainTest data;
-        if (settings.quick()) {
-            data = FashionMnist.shipped();
-            source = "the shipped subset (3,000 training images)";
-        } else if (settings.data() != null) {
-            data = FashionMnist.load(settings.data());
-            source = settings.data().toString();
-        } else if (FashionMnist.isAvailable(FashionMnist.defaultDir())) {
-            data = FashionMnist.load();
-            source = FashionMnist.DEBIAN_DIR;
-        } else {
-            data = FashionMnist.shipped();
-            source = "the shipped subset (3,000 training images; no full dataset found)";
-        }
+        FashionData loaded = FashionData.of(settings);
+        String source = loaded.source();
+        TrainTest data = loaded.data();
         data = data.standardized();
         List<Integer> sizeList = new ArrayList<>();
         for (int n : settings.quick() ? new int[] {100, 300} : settings.full() ? new int[] {100, 300, 1000, 3000, 10000, 60000} : new int[] {100, 300, 1000, 3000, 10000}) {

@@ -9,7 +9,7 @@ public final class Experiments {
 
     /** Every experiment, in the order {@code motif lab} lists them. */
     public static List<Experiment> all() {
-        return List.of(new DataEfficiency(), new DnaMotif(), new Symmetry(), new Downsides());
+        return List.of(new DataEfficiency(), new DnaMotif(), new Symmetry(), new Downsides(), new PairVerification(), new MultiTask());
     }
 
     /** The experiment of that name; an unknown name is an error that lists the known ones. */

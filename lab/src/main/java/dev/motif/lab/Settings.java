@@ -7,7 +7,8 @@ import java.nio.file.Path;
  *
  * @param seed  the first seed; repetition r uses {@code seed + r}
  * @param seeds how many repetitions (seeds) per configuration, at least 1
- * @param full  the long version (for data-efficiency: up to all 60,000 training images)
+ * @param full  the long version (data-efficiency: up to all 60,000 training images; siamese and multitask: every
+ *              training image outside their validation split)
  * @param quick the short version the tour and the tests run, on shipped data only
  * @param data  a Fashion-MNIST directory, or null for the default (Debian's package, else the shipped subset)
  */
