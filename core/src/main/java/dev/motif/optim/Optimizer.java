@@ -38,6 +38,8 @@ import java.util.Map;
 public abstract class Optimizer {
     private final List<Parameter> params;
     private double lr;
+    /** Each parameter's factor on the learning rate (PyTorch's parameter groups with their own lr), 1 by default. */
+    private final double[] lrScale;
 
     /** Deduplicates {@code parameters} by identity, keeping first-seen order. */
     protected Optimizer(Collection<? extends Parameter> parameters, double lr) {
@@ -53,6 +55,8 @@ public abstract class Optimizer {
         if (unique.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": got an empty parameter list");
         this.params = Collections.unmodifiableList(unique);
         this.lr = checkLr(getClass().getSimpleName(), lr);
+        this.lrScale = new double[unique.size()];
+        java.util.Arrays.fill(lrScale, 1);
     }
 
     /** The unique parameters this optimizer updates, in first-seen order. */
@@ -70,6 +74,35 @@ public abstract class Optimizer {
         this.lr = checkLr(getClass().getSimpleName(), lr);
     }
 
+    /**
+     * Steps {@code group} at {@code factor} times the learning rate from now on, as a PyTorch
+     * parameter group with its own rate: loss weights learned beside a network often need a
+     * faster rate than the network. The factor follows the base rate through schedules.
+     *
+     * <pre>{@code
+     * Adam opt = Adam.builder(model.parameters()).lr(1e-4).build();
+     * opt.scaleLr(model.weighting().parameters(), 100);   // the log-variances at 1e-2
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if a parameter of the group is not stepped by this optimizer, or the factor is negative
+     */
+    public final Optimizer scaleLr(Collection<? extends Parameter> group, double factor) {
+        checkNonNegative(getClass().getSimpleName(), "learning-rate factor", factor);
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < params.size(); i++) index.put(params.get(i), i);
+        for (Parameter p : group) {
+            if (!index.containsKey(p)) throw new IllegalArgumentException(getClass().getSimpleName() + ": " + p + " is not among the parameters it steps");
+        }
+        for (Parameter p : group) lrScale[index.get(p)] = factor;
+        return this;
+    }
+
+    /** The learning rate parameter {@code p} is stepped at now. */
+    public final double lr(Parameter p) {
+        for (int i = 0; i < params.size(); i++) if (params.get(i) == p) return lr * lrScale[i];
+        throw new IllegalArgumentException(getClass().getSimpleName() + ": " + p + " is not among the parameters it steps");
+    }
+
     /** Applies one update to every parameter that has a gradient. */
     public final void step() {
         for (int i = 0; i < params.size(); i++) {
@@ -83,7 +116,7 @@ public abstract class Optimizer {
                     throw new IllegalStateException(getClass().getSimpleName() + ": gradient of " + p + " has " + grad.length
                             + " elements, the parameter " + w.length);
                 }
-                updateF32(i, w, grad, lr);
+                updateF32(i, w, grad, lr * lrScale[i]);
                 value.bumpVersion();
                 continue;
             }
@@ -95,7 +128,7 @@ public abstract class Optimizer {
                 throw new IllegalStateException(getClass().getSimpleName() + ": gradient of " + p + " has " + grad.length
                         + " elements, the parameter " + w.length);
             }
-            update(i, w, grad, lr);
+            update(i, w, grad, lr * lrScale[i]);
             if (value.dtype() == DType.F32) {
                 float[] f = value.f32();
                 for (int k = 0; k < f.length; k++) f[k] = (float) w[k];

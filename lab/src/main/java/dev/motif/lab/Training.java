@@ -104,7 +104,13 @@ final class Training {
      */
     static <B> Trainer<B> tunedRecipe(Block model, Objective<B> objective, double lr, int batch, int epochs, long seed, DataSource<? extends B> validation,
                                       int patience, ProgressListener progress) {
-        Trainer.Builder<B> b = Trainer.builder(model, adam(model, lr), objective).batchSize(batch).epochs(epochs).seed(seed).validation(validation)
+        return tunedRecipe(model, adam(model, lr), objective, batch, epochs, seed, validation, patience, progress);
+    }
+
+    /** As above with a given optimizer (one that steps some parameters at their own rate). */
+    static <B> Trainer<B> tunedRecipe(Block model, Optimizer optimizer, Objective<B> objective, int batch, int epochs, long seed,
+                                      DataSource<? extends B> validation, int patience, ProgressListener progress) {
+        Trainer.Builder<B> b = Trainer.builder(model, optimizer, objective).batchSize(batch).epochs(epochs).seed(seed).validation(validation)
                 .listener(progress);
         if (patience > 0) b.earlyStopping(patience);
         return b.build();
